@@ -1,0 +1,537 @@
+package ledger.eventlog;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.axonframework.eventhandling.DomainEventData;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.eventhandling.TrackedDomainEventData;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.AbstractEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.bson.Document;
+
+/**
+ * An Axon event storage engine on MongoDB that gives every event a position in one dense, total order.
+ *
+ * <p>A commit (the events of one unit of work) is one document whose {@code _id} is the position of its first
+ * event; it holds {@code n} events at positions {@code _id .. _id+n-1}. A writer inserts at the position right
+ * after the last commit it has seen; when another writer got there first the insert collides on {@code _id},
+ * and the writer walks on to the new end of the log and tries again. So a position is only ever written
+ * once the one before it exists: the log is always a gapless prefix, and a reader that follows it position by
+ * position can never skip an event that becomes visible late. Nothing depends on clocks.
+ *
+ * <p>Optimistic concurrency per demand: {@code stream} ("aggregateId/firstSequenceNumber") is unique, so of
+ * two commands that loaded the same version of a demand exactly one can append. {@code idem} (the request's
+ * Idempotency-Key) is unique too, and travels in the same insert, so a keyed command is stored once or not at
+ * all. Both fields hold "@position" when unused, because a sparse index is not available everywhere.
+ *
+ * <p>Every query is an exact match on {@code _id}, {@code stream} or {@code idem} (single values or {@code $in}),
+ * the only lookups the embedded server answers from an index; bulk reads use one sorted cursor.
+ */
+public class MongoEventLog extends AbstractEventStorageEngine {
+
+    static final String META_IDEMPOTENCY_KEY = "idempotencyKey";
+    static final String META_REQUEST_HASH = "requestHash";
+    /** Commits larger than this are refused, so a reader resuming mid-commit knows how far back to look. */
+    static final int MAX_EVENTS_PER_COMMIT = 64;
+    private static final int STREAM_WINDOW = 16;
+    private static final int TAIL_WINDOW = 256;
+    private static final int CURSOR_BATCH = 2000;
+
+    private final MongoCollection<Document> commits;
+    private final MongoCollection<Document> meta;
+    private final AtomicLong head = new AtomicLong(-1);
+    private final ThreadLocal<long[]> lastAppended = new ThreadLocal<>();
+    private volatile long hintWritten;
+
+    protected MongoEventLog(Builder builder) {
+        super(builder);
+        MongoDatabase database = builder.database;
+        this.commits = database.getCollection("event_log");
+        this.meta = database.getCollection("event_log_meta");
+        commits.createIndex(Indexes.ascending("stream"), new IndexOptions().unique(true).name("stream_unique"));
+        commits.createIndex(Indexes.ascending("idem"), new IndexOptions().unique(true).name("idem_unique"));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- appending
+
+    @Override
+    protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {
+        if (events.isEmpty()) {
+            return;
+        }
+        if (events.size() > MAX_EVENTS_PER_COMMIT) {
+            throw new EventStoreException("a commit holds at most " + MAX_EVENTS_PER_COMMIT + " events, not " + events.size());
+        }
+        List<Document> entries = new ArrayList<>(events.size());
+        for (EventMessage<?> event : events) {
+            entries.add(entry(event, serializer));
+        }
+        EventMessage<?> first = events.get(0);
+        String stream = first instanceof DomainEventMessage<?> d && d.getAggregateIdentifier() != null
+                ? streamKey(d.getAggregateIdentifier(), d.getSequenceNumber()) : null;
+        Object key = first.getMetaData().get(META_IDEMPOTENCY_KEY);
+        Object hash = first.getMetaData().get(META_REQUEST_HASH);
+        long position = knownHead() + 1;
+        while (true) {
+            Document commit = new Document("_id", position)
+                    .append("n", events.size())
+                    .append("stream", stream != null ? stream : "@" + position)
+                    .append("idem", key != null ? key.toString() : "@" + position)
+                    .append("events", entries);
+            if (hash != null) {
+                commit.append("idemHash", hash.toString());
+            }
+            try {
+                commits.insertOne(commit);
+                long end = position + events.size() - 1;
+                head.accumulateAndGet(end, Math::max);
+                lastAppended.set(new long[] {position, end});
+                writeHintNowAndThen(end);
+                return;
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    handlePersistenceException(e, first);
+                }
+                String message = String.valueOf(e.getError().getMessage());
+                if (message.contains("stream_unique")) {
+                    handlePersistenceException(new StreamConflict(e), first);
+                }
+                if (message.contains("idem_unique")) {
+                    throw new IdempotencyKeyTaken(key == null ? "" : key.toString(), e);
+                }
+                // another writer took this position: walk on to the end of the log and try there
+                position = walkToEnd(position - 1) + 1;
+            }
+        }
+    }
+
+    private Document entry(EventMessage<?> event, Serializer serializer) {
+        SerializedObject<String> payload = event.serializePayload(serializer, String.class);
+        SerializedObject<String> metaData = event.serializeMetaData(serializer, String.class);
+        Document entry = new Document("id", event.getIdentifier())
+                .append("ts", event.getTimestamp().toString())
+                .append("type", payload.getType().getName())
+                .append("rev", payload.getType().getRevision())
+                .append("payload", payload.getData())
+                .append("meta", metaData.getData());
+        if (event instanceof DomainEventMessage<?> d) {
+            entry.append("aggType", d.getType()).append("agg", d.getAggregateIdentifier()).append("seq", d.getSequenceNumber());
+        }
+        return entry;
+    }
+
+    static String streamKey(String aggregateIdentifier, long sequenceNumber) {
+        return aggregateIdentifier + "/" + sequenceNumber;
+    }
+
+    /** The start and end position of the last commit this thread appended, if any; cleared by reading it. */
+    public Optional<long[]> takeLastAppended() {
+        long[] value = lastAppended.get();
+        lastAppended.remove();
+        return Optional.ofNullable(value);
+    }
+
+    /** The commit stored under an Idempotency-Key: its first position, its request hash and its aggregate. */
+    public Optional<KeyedCommit> findByIdempotencyKey(String key) {
+        Document found = commits.find(new Document("idem", key))
+                .projection(Projections.include("_id", "n", "idemHash", "events.agg")).first();
+        if (found == null) {
+            return Optional.empty();
+        }
+        List<Document> events = found.getList("events", Document.class);
+        String aggregate = events.isEmpty() ? null : events.get(0).getString("agg");
+        long start = ((Number) found.get("_id")).longValue();
+        return Optional.of(new KeyedCommit(start, start + found.getInteger("n") - 1, found.getString("idemHash"), aggregate));
+    }
+
+    public record KeyedCommit(long firstPosition, long lastPosition, String requestHash, String aggregateIdentifier) {
+    }
+
+    // ---------------------------------------------------------------- the head of the log
+
+    /** The position of the last event in the log, as far as can be known now (0 when empty). */
+    public long headPosition() {
+        return walkToEnd(knownHead());
+    }
+
+    private long knownHead() {
+        long known = head.get();
+        if (known >= 0) {
+            return known;
+        }
+        Document hint = meta.find(new Document("_id", "head")).first();
+        long from = hint == null ? 0 : ((Number) hint.get("position")).longValue();
+        long end = walkToEnd(from);
+        head.accumulateAndGet(end, Math::max);
+        return head.get();
+    }
+
+    /**
+     * From a position known to end a commit (or 0), follows the commits forward with {@code $in} lookups on
+     * {@code _id} and answers the position of the last event of the log.
+     */
+    private long walkToEnd(long end) {
+        while (true) {
+            List<Long> window = range(end + 1, TAIL_WINDOW);
+            Map<Long, Integer> sizes = new HashMap<>();
+            for (Document d : commits.find(new Document("_id", new Document("$in", window))).projection(Projections.include("n"))) {
+                sizes.put(((Number) d.get("_id")).longValue(), d.getInteger("n"));
+            }
+            long cursor = end + 1;
+            Integer n;
+            while ((n = sizes.get(cursor)) != null) {
+                cursor += n;
+            }
+            if (cursor == end + 1 || cursor <= window.get(window.size() - 1)) {
+                long newEnd = cursor - 1;
+                head.accumulateAndGet(newEnd, Math::max);
+                return newEnd;
+            }
+            end = cursor - 1;
+        }
+    }
+
+    /**
+     * The head hint only shortens the walk at start-up; any commit end is a valid place to start walking, so
+     * it may lag and is written only now and then.
+     */
+    private void writeHintNowAndThen(long end) {
+        if (end - hintWritten >= 1000) {
+            hintWritten = end;
+            meta.updateOne(new Document("_id", "head"), new Document("$max", new Document("position", end)),
+                    new com.mongodb.client.model.UpdateOptions().upsert(true));
+        }
+    }
+
+    private static List<Long> range(long from, int count) {
+        List<Long> ids = new ArrayList<>(count);
+        for (long i = 0; i < count; i++) {
+            ids.add(from + i);
+        }
+        return ids;
+    }
+
+    // ---------------------------------------------------------------- reading a demand's events
+
+    @Override
+    protected Stream<? extends DomainEventData<?>> readEventData(String identifier, long firstSequenceNumber) {
+        List<DomainEventData<?>> result = new ArrayList<>();
+        long seq = Math.max(0, firstSequenceNumber - MAX_EVENTS_PER_COMMIT + 1);
+        boolean foundStart = false;
+        while (true) {
+            List<String> keys = new ArrayList<>(STREAM_WINDOW);
+            for (long s = seq; s < seq + STREAM_WINDOW; s++) {
+                keys.add(streamKey(identifier, s));
+            }
+            Map<String, Document> found = new HashMap<>();
+            for (Document d : commits.find(new Document("stream", new Document("$in", keys)))) {
+                found.put(d.getString("stream"), d);
+            }
+            long cursor = seq;
+            if (!foundStart) {
+                // the window may start before the stream's first commit that holds firstSequenceNumber
+                while (cursor < seq + STREAM_WINDOW && !found.containsKey(streamKey(identifier, cursor))) {
+                    cursor++;
+                }
+                if (cursor == seq + STREAM_WINDOW) {
+                    return result.stream();
+                }
+                foundStart = true;
+            }
+            Document commit;
+            while ((commit = found.get(streamKey(identifier, cursor))) != null) {
+                long position = ((Number) commit.get("_id")).longValue();
+                List<Document> events = commit.getList("events", Document.class);
+                for (int i = 0; i < events.size(); i++) {
+                    Document e = events.get(i);
+                    if (e.get("seq") != null && ((Number) e.get("seq")).longValue() >= firstSequenceNumber) {
+                        result.add(data(position + i, e));
+                    }
+                }
+                cursor += events.size();
+            }
+            if (cursor < seq + STREAM_WINDOW) {
+                return result.stream();
+            }
+            seq = cursor;
+        }
+    }
+
+    @Override
+    public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
+        List<? extends DomainEventData<?>> events = readEventData(aggregateIdentifier, 0).toList();
+        return events.isEmpty() ? Optional.empty() : Optional.of(events.get(events.size() - 1).getSequenceNumber());
+    }
+
+    @Override
+    protected void storeSnapshot(DomainEventMessage<?> snapshot, Serializer serializer) {
+        // demands are a handful of events each: no snapshots are taken, so none are stored
+    }
+
+    @Override
+    protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
+        return Stream.empty();
+    }
+
+    // ---------------------------------------------------------------- following the log
+
+    @Override
+    protected Stream<? extends TrackedEventData<?>> readEventData(TrackingToken trackingToken, boolean mayBlock) {
+        long after = trackingToken == null ? 0 : trackingToken.position().orElse(0);
+        return StreamSupport.stream(new LogReader(after), false);
+    }
+
+    /**
+     * Reads the log strictly in position order from a position on, and stops at the first position that is not
+     * there yet: the log is a gapless prefix, so nothing beyond such a hole may be delivered. Far behind the head
+     * it uses one sorted cursor (the embedded server scans and sorts once, then streams); near the head it asks
+     * for the next positions by {@code _id}.
+     */
+    private final class LogReader extends Spliterators.AbstractSpliterator<TrackedEventData<?>> {
+        private long next;
+        private final List<TrackedEventData<?>> buffer = new ArrayList<>();
+        private int index;
+        private MongoCursor<Document> cursor;
+        private boolean exhausted;
+        private boolean firstFetch = true;
+
+        LogReader(long after) {
+            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
+            this.next = after + 1;
+        }
+
+        @Override
+        public boolean tryAdvance(Consumer<? super TrackedEventData<?>> action) {
+            if (index == buffer.size()) {
+                buffer.clear();
+                index = 0;
+                if (exhausted) {
+                    return false;
+                }
+                fill();
+                if (buffer.isEmpty()) {
+                    exhausted = true;
+                    close();
+                    return false;
+                }
+            }
+            action.accept(buffer.get(index++));
+            return true;
+        }
+
+        private void fill() {
+            if (cursor == null && firstFetch) {
+                firstFetch = false;
+                // resume inside a commit: its first position lies at most MAX_EVENTS_PER_COMMIT - 1 before
+                long from = Math.max(1, next - MAX_EVENTS_PER_COMMIT + 1);
+                if (!takeWindow(from, (int) (next - from) + TAIL_WINDOW, true)) {
+                    return;
+                }
+                if (buffer.size() >= TAIL_WINDOW / 2) {
+                    openCursor();
+                }
+                return;
+            }
+            if (cursor != null) {
+                while (buffer.size() < CURSOR_BATCH && cursor.hasNext()) {
+                    Document commit = cursor.next();
+                    long position = ((Number) commit.get("_id")).longValue();
+                    if (position != next) {
+                        break; // a hole (not there yet when the cursor was opened): continue by _id from here
+                    }
+                    add(position, commit);
+                }
+                if (buffer.isEmpty() || !cursor.hasNext()) {
+                    close();
+                    if (buffer.isEmpty()) {
+                        takeWindow(next, TAIL_WINDOW, false);
+                    }
+                }
+                return;
+            }
+            takeWindow(next, TAIL_WINDOW, false);
+            if (buffer.size() == TAIL_WINDOW) {
+                openCursor();
+            }
+        }
+
+        private boolean takeWindow(long from, int count, boolean allowStartBefore) {
+            Map<Long, Document> found = new HashMap<>();
+            for (Document d : commits.find(new Document("_id", new Document("$in", range(from, count))))) {
+                found.put(((Number) d.get("_id")).longValue(), d);
+            }
+            long position = from;
+            if (allowStartBefore) {
+                // find the commit that holds `next`
+                Document holder = null;
+                long holderStart = -1;
+                for (long p = from; p <= next; p++) {
+                    Document d = found.get(p);
+                    if (d != null && p + d.getInteger("n") > next) {
+                        holder = d;
+                        holderStart = p;
+                        break;
+                    }
+                }
+                if (holder == null) {
+                    return false;
+                }
+                position = holderStart;
+            }
+            Document commit;
+            while ((commit = found.get(position)) != null) {
+                add(position, commit);
+                position += commit.getInteger("n");
+            }
+            return true;
+        }
+
+        private void add(long position, Document commit) {
+            List<Document> events = commit.getList("events", Document.class);
+            for (int i = 0; i < events.size(); i++) {
+                if (position + i >= next) {
+                    buffer.add(data(position + i, events.get(i)));
+                }
+            }
+            next = Math.max(next, position + events.size());
+        }
+
+        private void openCursor() {
+            cursor = commits.find(new Document("_id", new Document("$gte", next)))
+                    .sort(Sorts.ascending("_id")).batchSize(CURSOR_BATCH).iterator();
+        }
+
+        private void close() {
+            if (cursor != null) {
+                cursor.close();
+                cursor = null;
+            }
+        }
+    }
+
+    private static TrackedDomainEventData<String> data(long position, Document e) {
+        Object seq = e.get("seq");
+        return new TrackedDomainEventData<>(new GlobalSequenceTrackingToken(position), new GenericDomainEventEntry<>(
+                e.getString("aggType"), e.getString("agg"), seq == null ? 0 : ((Number) seq).longValue(),
+                e.getString("id"), e.getString("ts"), e.getString("type"), e.getString("rev"),
+                e.getString("payload"), e.getString("meta")));
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    @Override
+    public TrackingToken createTailToken() {
+        return null;
+    }
+
+    @Override
+    public TrackingToken createHeadToken() {
+        long end = headPosition();
+        return end == 0 ? null : new GlobalSequenceTrackingToken(end);
+    }
+
+    /** The token before the first event at or after the instant: a binary search over positions by _id. */
+    @Override
+    public TrackingToken createTokenAt(Instant dateTime) {
+        long low = 1;
+        long high = headPosition();
+        while (low <= high) {
+            long mid = (low + high) >>> 1;
+            Instant at = timestampAt(mid);
+            if (at == null || !at.isBefore(dateTime)) {
+                high = mid - 1;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return low <= 1 ? null : new GlobalSequenceTrackingToken(low - 1);
+    }
+
+    private Instant timestampAt(long position) {
+        List<Long> window = range(Math.max(1, position - MAX_EVENTS_PER_COMMIT + 1), (int) Math.min(position, MAX_EVENTS_PER_COMMIT));
+        Instant result = null;
+        for (Document d : commits.find(new Document("_id", new Document("$in", window)))) {
+            long start = ((Number) d.get("_id")).longValue();
+            int n = d.getInteger("n");
+            if (start <= position && position < start + n) {
+                result = Instant.parse(d.getList("events", Document.class).get((int) (position - start)).getString("ts"));
+            }
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /** A second commit for the same demand version: the other command won. */
+    static final class StreamConflict extends RuntimeException {
+        StreamConflict(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** The Idempotency-Key is already stored with a commit. */
+    public static final class IdempotencyKeyTaken extends RuntimeException {
+        IdempotencyKeyTaken(String key, Throwable cause) {
+            super("Idempotency-Key '" + key + "' is already used", cause);
+        }
+    }
+
+    public static final class Builder extends AbstractEventStorageEngine.Builder {
+        private MongoDatabase database;
+
+        public Builder database(MongoDatabase database) {
+            this.database = database;
+            return this;
+        }
+
+        @Override
+        public Builder snapshotSerializer(Serializer snapshotSerializer) {
+            super.snapshotSerializer(snapshotSerializer);
+            return this;
+        }
+
+        @Override
+        public Builder eventSerializer(Serializer eventSerializer) {
+            super.eventSerializer(eventSerializer);
+            return this;
+        }
+
+        public MongoEventLog build() {
+            persistenceExceptionResolver(e -> e instanceof StreamConflict);
+            if (database == null) {
+                throw new IllegalStateException("the MongoDB database is required");
+            }
+            return new MongoEventLog(this);
+        }
+    }
+}
