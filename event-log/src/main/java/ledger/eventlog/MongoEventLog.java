@@ -174,6 +174,13 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         return Optional.of(new KeyedCommit(start, start + found.getInteger("n") - 1, found.getString("idemHash"), aggregate));
     }
 
+    /** The position of a demand's first event, if it was ever received. */
+    public Optional<Long> firstPositionOf(String aggregateIdentifier) {
+        Document found = commits.find(new Document("stream", streamKey(aggregateIdentifier, 0)))
+                .projection(Projections.include("_id")).first();
+        return Optional.ofNullable(found).map(d -> ((Number) d.get("_id")).longValue());
+    }
+
     public record KeyedCommit(long firstPosition, long lastPosition, String requestHash, String aggregateIdentifier) {
     }
 

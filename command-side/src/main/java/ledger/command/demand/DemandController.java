@@ -1,0 +1,194 @@
+package ledger.command.demand;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import ledger.eventlog.MongoEventLog;
+import ledger.eventlog.MongoEventLog.KeyedCommit;
+import ledger.events.DemandCommands.CorrectDemand;
+import ledger.events.DemandCommands.DiscloseContent;
+import ledger.events.DemandCommands.DiscloseSubscriberData;
+import ledger.events.DemandCommands.ReceiveDemand;
+import ledger.events.DemandCommands.RecordNoDataFound;
+import ledger.events.DemandCommands.RejectDemand;
+import ledger.events.LegalProcess;
+import ledger.events.RejectionReason;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The command API (api.md): each request becomes one command on one demand. Answers carry the log position
+ * of the stored events, so a client can wait until the query side's figures include them.
+ */
+@RestController
+@RequestMapping("/api/demands")
+class DemandController {
+
+    private static final Pattern DEMAND_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Set<String> RECEIPT = Set.of("demandId", "receivedAt", "jurisdiction", "agency", "legalProcess", "accounts");
+    private static final Set<String> DISPOSITION = Set.of("occurredAt");
+    private static final Set<String> REJECTION = Set.of("occurredAt", "reason");
+    private static final Set<String> CORRECTION = Set.of("receivedAt", "jurisdiction", "agency", "legalProcess", "accounts");
+    /** A concurrent command on the same demand won; the command is re-run against the new state. */
+    private static final int ATTEMPTS = 3;
+
+    private final CommandGateway commands;
+    private final MongoEventLog log;
+    private final Pseudonyms pseudonyms;
+    private final ObjectMapper mapper;
+
+    DemandController(CommandGateway commands, MongoEventLog log, Pseudonyms pseudonyms, ObjectMapper mapper) {
+        this.commands = commands;
+        this.log = log;
+        this.pseudonyms = pseudonyms;
+        this.mapper = mapper;
+    }
+
+    @PostMapping
+    ResponseEntity<Map<String, Object>> receive(@org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+                                                @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        RequestBody body = RequestBody.parse(mapper, text, RECEIPT);
+        String demandId = demandId(body.text("demandId"), "demandId");
+        ReceiveDemand command = new ReceiveDemand(demandId, body.instant("receivedAt"), body.jurisdiction("jurisdiction"),
+                body.text("agency"), body.enumValue("legalProcess", LegalProcess.class),
+                body.strings("accounts", pseudonyms::of));
+        return send(demandId, "receive", command, key);
+    }
+
+    @PostMapping("/{id}/subscriber-disclosures")
+    ResponseEntity<Map<String, Object>> discloseSubscriberData(@PathVariable("id") String id,
+            @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
+        return send(id, "subscriber-disclosure", new DiscloseSubscriberData(demandId(id, "id"), body.instant("occurredAt")), key);
+    }
+
+    @PostMapping("/{id}/content-disclosures")
+    ResponseEntity<Map<String, Object>> discloseContent(@PathVariable("id") String id,
+            @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
+        return send(id, "content-disclosure", new DiscloseContent(demandId(id, "id"), body.instant("occurredAt")), key);
+    }
+
+    @PostMapping("/{id}/no-data-found")
+    ResponseEntity<Map<String, Object>> noDataFound(@PathVariable("id") String id,
+            @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
+        return send(id, "no-data-found", new RecordNoDataFound(demandId(id, "id"), body.instant("occurredAt")), key);
+    }
+
+    @PostMapping("/{id}/rejection")
+    ResponseEntity<Map<String, Object>> reject(@PathVariable("id") String id,
+            @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        RequestBody body = RequestBody.parse(mapper, text, REJECTION);
+        return send(id, "rejection", new RejectDemand(demandId(id, "id"), body.instant("occurredAt"),
+                body.enumValue("reason", RejectionReason.class)), key);
+    }
+
+    @PostMapping("/{id}/corrections")
+    ResponseEntity<Map<String, Object>> correct(@PathVariable("id") String id,
+            @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        RequestBody body = RequestBody.parse(mapper, text, CORRECTION);
+        CorrectDemand command = new CorrectDemand(demandId(id, "id"),
+                body.has("receivedAt") ? body.instant("receivedAt") : null,
+                body.has("jurisdiction") ? body.jurisdiction("jurisdiction") : null,
+                body.has("agency") ? body.text("agency") : null,
+                body.has("legalProcess") ? body.enumValue("legalProcess", LegalProcess.class) : null,
+                body.has("accounts") ? body.strings("accounts", pseudonyms::of) : null);
+        return send(id, "correction", command, key);
+    }
+
+    private ResponseEntity<Map<String, Object>> send(String demandId, String kind, Object command, String key) {
+        String requestHash = key == null ? null : hash(kind + "\n" + command);
+        if (key != null) {
+            if (key.isBlank() || key.length() > 200) {
+                throw new RequestBody.Invalid("Idempotency-Key", "the Idempotency-Key header must be 1 to 200 characters");
+            }
+            Optional<ResponseEntity<Map<String, Object>>> earlier = answerForKey(key, requestHash, kind);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        MetaData metaData = key == null ? MetaData.emptyInstance()
+                : MetaData.with("idempotencyKey", key).and("requestHash", requestHash);
+        for (int attempt = 1; ; attempt++) {
+            log.takeLastAppended();
+            try {
+                commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+                long position = log.takeLastAppended().map(p -> p[1])
+                        .or(() -> log.firstPositionOf(demandId)) // an idempotent repeat of a receipt stores nothing
+                        .orElse(0L);
+                return created(demandId, kind, position);
+            } catch (MongoEventLog.IdempotencyKeyTaken e) {
+                return answerForKey(key, requestHash, kind).orElseThrow(() -> e);
+            } catch (ConcurrencyException | AggregateStreamCreationException e) {
+                if (attempt == ATTEMPTS) {
+                    throw new DemandRefused.Conflict("demandId", "demand " + demandId
+                            + " was changed by concurrent commands; try again");
+                }
+            }
+        }
+    }
+
+    private Optional<ResponseEntity<Map<String, Object>>> answerForKey(String key, String requestHash, String kind) {
+        Optional<KeyedCommit> earlier = log.findByIdempotencyKey(key);
+        if (earlier.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!requestHash.equals(earlier.get().requestHash())) {
+            throw new IdempotencyKeyReused(key);
+        }
+        return Optional.of(created(earlier.get().aggregateIdentifier(), kind, earlier.get().lastPosition()));
+    }
+
+    private static ResponseEntity<Map<String, Object>> created(String demandId, String kind, long position) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("demandId", demandId);
+        answer.put("position", position);
+        URI location = URI.create("/api/demands/" + demandId);
+        return kind.equals("receive") ? ResponseEntity.created(location).body(answer) : ResponseEntity.status(201).body(answer);
+    }
+
+    private static String demandId(String id, String field) {
+        if (!DEMAND_ID.matcher(id).matches()) {
+            throw new RequestBody.Invalid(field, field + " '" + id + "' must be 1 to 128 letters, digits or . _ : -");
+        }
+        return id;
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same Idempotency-Key with another request: 422. */
+    static final class IdempotencyKeyReused extends RuntimeException {
+        IdempotencyKeyReused(String key) {
+            super("Idempotency-Key '" + key + "' was already used with another request");
+        }
+    }
+}
