@@ -3,12 +3,10 @@ package ledger.eventlog;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.Sorts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,14 +58,15 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     /** Commits larger than this are refused, so a reader resuming mid-commit knows how far back to look. */
     static final int MAX_EVENTS_PER_COMMIT = 64;
     private static final int STREAM_WINDOW = 16;
-    private static final int TAIL_WINDOW = 256;
-    private static final int CURSOR_BATCH = 2000;
+    private static final int TAIL_WINDOW = 128;
+    private static final int CATCH_UP_WINDOW = 1000;
 
     private final MongoCollection<Document> commits;
     private final MongoCollection<Document> meta;
     private final AtomicLong head = new AtomicLong(-1);
     private final ThreadLocal<long[]> lastAppended = new ThreadLocal<>();
     private volatile long hintWritten;
+    private final Object appendLock = new Object();
 
     protected MongoEventLog(Builder builder) {
         super(builder);
@@ -101,36 +100,40 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                 ? streamKey(d.getAggregateIdentifier(), d.getSequenceNumber()) : null;
         Object key = first.getMetaData().get(META_IDEMPOTENCY_KEY);
         Object hash = first.getMetaData().get(META_REQUEST_HASH);
-        long position = knownHead() + 1;
-        while (true) {
-            Document commit = new Document("_id", position)
-                    .append("n", events.size())
-                    .append("stream", stream != null ? stream : "@" + position)
-                    .append("idem", key != null ? key.toString() : "@" + position)
-                    .append("events", entries);
-            if (hash != null) {
-                commit.append("idemHash", hash.toString());
-            }
-            try {
-                commits.insertOne(commit);
-                long end = position + events.size() - 1;
-                head.accumulateAndGet(end, Math::max);
-                lastAppended.set(new long[] {position, end});
-                writeHintNowAndThen(end);
-                return;
-            } catch (MongoWriteException e) {
-                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                    handlePersistenceException(e, first);
+        // Appends of this instance take positions one at a time: racing each other would only collide on _id.
+        // Instances still race, and the collision on _id settles it.
+        synchronized (appendLock) {
+            long position = knownHead() + 1;
+            while (true) {
+                Document commit = new Document("_id", position)
+                        .append("n", events.size())
+                        .append("stream", stream != null ? stream : "@" + position)
+                        .append("idem", key != null ? key.toString() : "@" + position)
+                        .append("events", entries);
+                if (hash != null) {
+                    commit.append("idemHash", hash.toString());
                 }
-                String message = String.valueOf(e.getError().getMessage());
-                if (message.contains("stream_unique")) {
-                    handlePersistenceException(new StreamConflict(e), first);
+                try {
+                    commits.insertOne(commit);
+                    long end = position + events.size() - 1;
+                    head.accumulateAndGet(end, Math::max);
+                    lastAppended.set(new long[] {position, end});
+                    writeHintNowAndThen(end);
+                    return;
+                } catch (MongoWriteException e) {
+                    if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                        handlePersistenceException(e, first);
+                    }
+                    String message = String.valueOf(e.getError().getMessage());
+                    if (message.contains("stream_unique")) {
+                        handlePersistenceException(new StreamConflict(e), first);
+                    }
+                    if (message.contains("idem_unique")) {
+                        throw new IdempotencyKeyTaken(key == null ? "" : key.toString(), e);
+                    }
+                    // another instance took this position: walk on to the end of the log and try there
+                    position = walkToEnd(position - 1) + 1;
                 }
-                if (message.contains("idem_unique")) {
-                    throw new IdempotencyKeyTaken(key == null ? "" : key.toString(), e);
-                }
-                // another writer took this position: walk on to the end of the log and try there
-                position = walkToEnd(position - 1) + 1;
             }
         }
     }
@@ -255,9 +258,11 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         List<DomainEventData<?>> result = new ArrayList<>();
         long seq = Math.max(0, firstSequenceNumber - MAX_EVENTS_PER_COMMIT + 1);
         boolean foundStart = false;
+        // most demands have a handful of events: ask for a few first, more once a window comes back full
+        int window = firstSequenceNumber == 0 ? 4 : STREAM_WINDOW + MAX_EVENTS_PER_COMMIT;
         while (true) {
-            List<String> keys = new ArrayList<>(STREAM_WINDOW);
-            for (long s = seq; s < seq + STREAM_WINDOW; s++) {
+            List<String> keys = new ArrayList<>(window);
+            for (long s = seq; s < seq + window; s++) {
                 keys.add(streamKey(identifier, s));
             }
             Map<String, Document> found = new HashMap<>();
@@ -267,10 +272,10 @@ public class MongoEventLog extends AbstractEventStorageEngine {
             long cursor = seq;
             if (!foundStart) {
                 // the window may start before the stream's first commit that holds firstSequenceNumber
-                while (cursor < seq + STREAM_WINDOW && !found.containsKey(streamKey(identifier, cursor))) {
+                while (cursor < seq + window && !found.containsKey(streamKey(identifier, cursor))) {
                     cursor++;
                 }
-                if (cursor == seq + STREAM_WINDOW) {
+                if (cursor == seq + window) {
                     return result.stream();
                 }
                 foundStart = true;
@@ -287,10 +292,11 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                 }
                 cursor += events.size();
             }
-            if (cursor < seq + STREAM_WINDOW) {
+            if (cursor < seq + window) {
                 return result.stream();
             }
             seq = cursor;
+            window = STREAM_WINDOW;
         }
     }
 
@@ -320,17 +326,17 @@ public class MongoEventLog extends AbstractEventStorageEngine {
 
     /**
      * Reads the log strictly in position order from a position on, and stops at the first position that is not
-     * there yet: the log is a gapless prefix, so nothing beyond such a hole may be delivered. Far behind the head
-     * it uses one sorted cursor (the embedded server scans and sorts once, then streams); near the head it asks
-     * for the next positions by {@code _id}.
+     * there yet: the log is a gapless prefix, so nothing beyond such a hole may be delivered. It asks for the
+     * next positions by {@code _id} with {@code $in} (a full window means it is behind, so the next window is
+     * larger); a range query would make the embedded server scan and sort the whole log under its lock.
      */
     private final class LogReader extends Spliterators.AbstractSpliterator<TrackedEventData<?>> {
         private long next;
         private final List<TrackedEventData<?>> buffer = new ArrayList<>();
         private int index;
-        private MongoCursor<Document> cursor;
         private boolean exhausted;
         private boolean firstFetch = true;
+        private int window = TAIL_WINDOW;
 
         LogReader(long after) {
             super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
@@ -348,7 +354,6 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                 fill();
                 if (buffer.isEmpty()) {
                     exhausted = true;
-                    close();
                     return false;
                 }
             }
@@ -357,70 +362,31 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         }
 
         private void fill() {
-            if (cursor == null && firstFetch) {
+            long from = next;
+            if (firstFetch) {
                 firstFetch = false;
-                // resume inside a commit: its first position lies at most MAX_EVENTS_PER_COMMIT - 1 before
-                long from = Math.max(1, next - MAX_EVENTS_PER_COMMIT + 1);
-                if (!takeWindow(from, (int) (next - from) + TAIL_WINDOW, true)) {
-                    return;
-                }
-                if (buffer.size() >= TAIL_WINDOW / 2) {
-                    openCursor();
-                }
-                return;
+                // resuming inside a commit: its first position lies at most MAX_EVENTS_PER_COMMIT - 1 before
+                from = Math.max(1, next - MAX_EVENTS_PER_COMMIT + 1);
             }
-            if (cursor != null) {
-                while (buffer.size() < CURSOR_BATCH && cursor.hasNext()) {
-                    Document commit = cursor.next();
-                    long position = ((Number) commit.get("_id")).longValue();
-                    if (position != next) {
-                        break; // a hole (not there yet when the cursor was opened): continue by _id from here
-                    }
-                    add(position, commit);
-                }
-                if (buffer.isEmpty() || !cursor.hasNext()) {
-                    close();
-                    if (buffer.isEmpty()) {
-                        takeWindow(next, TAIL_WINDOW, false);
-                    }
-                }
-                return;
-            }
-            takeWindow(next, TAIL_WINDOW, false);
-            if (buffer.size() == TAIL_WINDOW) {
-                openCursor();
-            }
-        }
-
-        private boolean takeWindow(long from, int count, boolean allowStartBefore) {
+            int count = (int) (next - from) + window;
             Map<Long, Document> found = new HashMap<>();
             for (Document d : commits.find(new Document("_id", new Document("$in", range(from, count))))) {
                 found.put(((Number) d.get("_id")).longValue(), d);
             }
             long position = from;
-            if (allowStartBefore) {
-                // find the commit that holds `next`
-                Document holder = null;
-                long holderStart = -1;
-                for (long p = from; p <= next; p++) {
-                    Document d = found.get(p);
-                    if (d != null && p + d.getInteger("n") > next) {
-                        holder = d;
-                        holderStart = p;
-                        break;
-                    }
-                }
-                if (holder == null) {
-                    return false;
-                }
-                position = holderStart;
+            while (position < next && !(found.containsKey(position) && position + found.get(position).getInteger("n") > next)) {
+                position++;
             }
             Document commit;
             while ((commit = found.get(position)) != null) {
                 add(position, commit);
                 position += commit.getInteger("n");
             }
-            return true;
+            if (position < from + count) {
+                exhausted = true; // reached the head: the rest comes with the next read
+            } else {
+                window = CATCH_UP_WINDOW;
+            }
         }
 
         private void add(long position, Document commit) {
@@ -431,18 +397,6 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                 }
             }
             next = Math.max(next, position + events.size());
-        }
-
-        private void openCursor() {
-            cursor = commits.find(new Document("_id", new Document("$gte", next)))
-                    .sort(Sorts.ascending("_id")).batchSize(CURSOR_BATCH).iterator();
-        }
-
-        private void close() {
-            if (cursor != null) {
-                cursor.close();
-                cursor = null;
-            }
         }
     }
 

@@ -1,0 +1,48 @@
+package ledger.query;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import ledger.eventlog.EventLogConfiguration;
+import ledger.eventlog.MongoEventLog;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.extensions.mongo.DefaultMongoTemplate;
+import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
+import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/** The query side: projects period figures from the event log and answers the statistics API. */
+@SpringBootApplication
+@Import(EventLogConfiguration.class)
+public class QuerySide {
+
+    public static void main(String[] args) {
+        // Axon reads this switch from the system properties, not from Spring's environment
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        SpringApplication.run(QuerySide.class, args);
+    }
+
+    /**
+     * Events come from other processes, so nothing wakes the reader on append: it polls the log's head every
+     * {@code ledger.query.poll-millis} (an exact lookup of the next positions).
+     */
+    @Bean(name = "eventBus")
+    @Qualifier("eventStore")
+    EmbeddedEventStore eventStore(MongoEventLog eventLog, @Value("${ledger.query.poll-millis:50}") long pollMillis) {
+        return EmbeddedEventStore.builder().storageEngine(eventLog).fetchDelay(pollMillis).cleanupDelay(10_000).build();
+    }
+
+    @Bean
+    TokenStore tokenStore(MongoClient client, MongoDatabase ledgerDatabase, Serializer serializer) {
+        return MongoTokenStore.builder()
+                .mongoTemplate(DefaultMongoTemplate.builder().mongoDatabase(client, ledgerDatabase.getName())
+                        .trackingTokensCollectionName("tracking_tokens").build())
+                .serializer(serializer)
+                .build();
+    }
+}

@@ -1,0 +1,101 @@
+package ledger.query.projection;
+
+import java.util.ArrayList;
+import java.util.List;
+import ledger.events.ContentDisclosed;
+import ledger.events.DemandCorrected;
+import ledger.events.DemandReceived;
+import ledger.events.DemandRejected;
+import ledger.events.NoDataFound;
+import ledger.events.SubscriberDataDisclosed;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.stereotype.Component;
+
+/**
+ * The period-figures projection, run by a pooled streaming processor with one segment so events are folded
+ * in log order. Handlers only collect a batch's events; {@link #flushAtEndOfBatch()} folds the batch into
+ * MongoDB after its last event and before the processor stores its token.
+ */
+@Component
+@ProcessingGroup(FiguresProjection.PROCESSOR)
+public class FiguresProjection {
+
+    public static final String PROCESSOR = "period-figures";
+    private static final String BATCH = FiguresProjection.class.getName() + ".batch";
+
+    private final ProjectionTarget target;
+
+    FiguresProjection(ProjectionTarget target) {
+        this.target = target;
+    }
+
+    @EventHandler
+    void on(DemandReceived event, TrackingToken token) {
+        record(token, event, event.demandId());
+    }
+
+    @EventHandler
+    void on(SubscriberDataDisclosed event, TrackingToken token) {
+        record(token, event, event.demandId());
+    }
+
+    @EventHandler
+    void on(ContentDisclosed event, TrackingToken token) {
+        record(token, event, event.demandId());
+    }
+
+    @EventHandler
+    void on(NoDataFound event, TrackingToken token) {
+        record(token, event, event.demandId());
+    }
+
+    @EventHandler
+    void on(DemandRejected event, TrackingToken token) {
+        record(token, event, event.demandId());
+    }
+
+    @EventHandler
+    void on(DemandCorrected event, TrackingToken token) {
+        record(token, event, event.demandId());
+    }
+
+    @ResetHandler
+    void reset() {
+        target.reset();
+    }
+
+    private static void record(TrackingToken token, Object event, String demandId) {
+        long position = token.position().orElseThrow(() -> new IllegalStateException("an event without a log position"));
+        batch(CurrentUnitOfWork.get()).add(new FiguresProjector.Recorded(position, event, demandId));
+    }
+
+    private static List<FiguresProjector.Recorded> batch(UnitOfWork<?> unitOfWork) {
+        return unitOfWork.root().getOrComputeResource(BATCH, k -> new ArrayList<>());
+    }
+
+    /**
+     * Runs inside the batch's unit of work, after each event's handlers; folds the batch after its last event.
+     * The processor stores its token only in the prepare-commit phase that follows, so the figures are written
+     * first; a failure here rolls the batch back and it is delivered again.
+     */
+    MessageHandlerInterceptor<EventMessage<?>> flushAtEndOfBatch() {
+        return (UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain) -> {
+            Object result = chain.proceed();
+            if (!(unitOfWork instanceof BatchingUnitOfWork<?> batching) || batching.isLastMessage()) {
+                List<FiguresProjector.Recorded> recorded = batch(unitOfWork);
+                target.project(List.copyOf(recorded));
+                recorded.clear();
+            }
+            return result;
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package ledger.query.statistics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import ledger.query.figures.Period;
+import ledger.query.figures.PeriodFigures;
+import ledger.query.figures.Row;
+import ledger.query.projection.FiguresStore;
+import ledger.query.projection.ProjectionTarget;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Period figures as projected: JSON with position and digest, or the canonical CSV (api.md). */
+@RestController
+class StatisticsController {
+
+    private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+
+    private final ProjectionTarget figures;
+
+    StatisticsController(ProjectionTarget figures) {
+        this.figures = figures;
+    }
+
+    @GetMapping("/api/statistics/{period}")
+    ResponseEntity<?> statistics(@PathVariable("period") String requested) {
+        boolean csv = requested.endsWith(".csv");
+        Period period = period(csv ? requested.substring(0, requested.length() - 4) : requested);
+        FiguresStore.Snapshot snapshot = figures.store().figures(period);
+        PeriodFigures f = snapshot.figures();
+        if (csv) {
+            return ResponseEntity.ok().contentType(CSV).header("X-Log-Position", Long.toString(snapshot.position()))
+                    .header("ETag", "\"" + f.digest() + "\"").body(f.csv());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("period", period.toString());
+        body.put("position", snapshot.position());
+        body.put("digest", f.digest());
+        body.put("rows", f.rows().stream().map(StatisticsController::json).toList());
+        body.put("total", json(f.total()));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+
+    static Period period(String text) {
+        try {
+            return Period.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadPeriod(e.getMessage());
+        }
+    }
+
+    static Map<String, Object> json(Row row) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jurisdiction", row.jurisdiction());
+        m.put("requests", row.requests());
+        m.put("accounts", row.accounts());
+        m.put("content", row.content());
+        m.put("subscriberOnly", row.subscriberOnly());
+        m.put("noDataFound", row.noDataFound());
+        m.put("rejected", row.rejected());
+        m.put("pending", row.pending());
+        m.put("contentPct", row.contentPct());
+        m.put("subscriberOnlyPct", row.subscriberOnlyPct());
+        m.put("noDataFoundPct", row.noDataFoundPct());
+        m.put("rejectedPct", row.rejectedPct());
+        return m;
+    }
+
+    static final class BadPeriod extends RuntimeException {
+        BadPeriod(String message) {
+            super(message);
+        }
+    }
+
+    @ExceptionHandler(BadPeriod.class)
+    ProblemDetail badPeriod(BadPeriod e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setTitle("Invalid period");
+        problem.setProperty("field", "period");
+        return problem;
+    }
+
+}
