@@ -3,7 +3,7 @@ package ledger.command;
 import ledger.eventlog.EventLogConfiguration;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -13,10 +13,15 @@ import org.springframework.context.annotation.Import;
 @Import(EventLogConfiguration.class)
 public class CommandSide {
 
+    /** Each side reads its own command-side.yml, so both can share a classpath (as the end-to-end tests do). */
+    public static SpringApplicationBuilder application() {
+        return new SpringApplicationBuilder(CommandSide.class).properties("spring.config.name=command-side");
+    }
+
     public static void main(String[] args) {
         // Axon reads this switch from the system properties, not from Spring's environment
         System.setProperty("axoniq.update-checker.disabled", "true");
-        SpringApplication.run(CommandSide.class, args);
+        application().run(args);
     }
 
     /** Carries a request's Idempotency-Key into its events, so the key is stored in the same insert. */

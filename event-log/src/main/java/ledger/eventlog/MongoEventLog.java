@@ -67,6 +67,8 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     private final ThreadLocal<long[]> lastAppended = new ThreadLocal<>();
     private volatile long hintWritten;
     private final Object appendLock = new Object();
+    /** Lets a test hold an append back between taking its position and inserting. */
+    volatile java.util.function.LongConsumer beforeInsert = position -> { };
 
     protected MongoEventLog(Builder builder) {
         super(builder);
@@ -114,6 +116,7 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                     commit.append("idemHash", hash.toString());
                 }
                 try {
+                    beforeInsert.accept(position);
                     commits.insertOne(commit);
                     long end = position + events.size() - 1;
                     head.accumulateAndGet(end, Math::max);

@@ -11,7 +11,7 @@ import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenSto
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -21,10 +21,15 @@ import org.springframework.context.annotation.Import;
 @Import(EventLogConfiguration.class)
 public class QuerySide {
 
+    /** Each side reads its own query-side.yml, so both can share a classpath (as the end-to-end tests do). */
+    public static SpringApplicationBuilder application() {
+        return new SpringApplicationBuilder(QuerySide.class).properties("spring.config.name=query-side");
+    }
+
     public static void main(String[] args) {
         // Axon reads this switch from the system properties, not from Spring's environment
         System.setProperty("axoniq.update-checker.disabled", "true");
-        SpringApplication.run(QuerySide.class, args);
+        application().run(args);
     }
 
     /**

@@ -1,0 +1,235 @@
+package ledger.eventlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import ledger.events.DemandReceived;
+import ledger.events.Jurisdiction;
+import ledger.events.LegalProcess;
+import ledger.events.SubscriberDataDisclosed;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the event log promises, run against each MongoDB the subclasses name. */
+abstract class MongoEventLogContract {
+
+    private MongoClient client;
+    private MongoDatabase database;
+
+    abstract String mongoUri();
+
+    @BeforeEach
+    void connect() {
+        String uri = mongoUri();
+        client = MongoClients.create(uri);
+        database = client.getDatabase(new com.mongodb.ConnectionString(uri).getDatabase());
+    }
+
+    @AfterEach
+    void disconnect() {
+        if (client != null) {
+            database.drop();
+            client.close();
+        }
+    }
+
+    private MongoEventLog newLog() {
+        JacksonSerializer serializer = JacksonSerializer.builder()
+                .objectMapper(new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS))
+                .build();
+        return MongoEventLog.builder().database(database).eventSerializer(serializer).snapshotSerializer(serializer).build();
+    }
+
+    private static DomainEventMessage<?> received(String id) {
+        return new GenericDomainEventMessage<>("Demand", id, 0, new DemandReceived(id, Instant.parse("2014-03-02T10:15:00Z"),
+                new Jurisdiction("US"), "agency", LegalProcess.SUBPOENA, List.of()));
+    }
+
+    private static DomainEventMessage<?> disclosed(String id, long seq) {
+        return new GenericDomainEventMessage<>("Demand", id, seq, new SubscriberDataDisclosed(id, Instant.parse("2014-03-03T10:15:00Z")));
+    }
+
+    private static List<TrackedEventMessage<?>> readAll(MongoEventLog log, TrackingToken from) {
+        List<TrackedEventMessage<?>> all = new ArrayList<>();
+        log.readEvents(from, false).forEach(all::add);
+        return all;
+    }
+
+    private static List<Long> positions(List<TrackedEventMessage<?>> events) {
+        return events.stream().map(e -> e.trackingToken().position().orElseThrow()).toList();
+    }
+
+    @Test
+    void positionsAreDenseAndReadInOrder() {
+        MongoEventLog log = newLog();
+        for (int i = 0; i < 300; i++) {
+            log.appendEvents(List.of(received("d" + i)));
+        }
+        List<TrackedEventMessage<?>> all = readAll(log, null);
+        assertThat(positions(all)).hasSize(300).isSorted().startsWith(1L).endsWith(300L);
+        assertThat(((DemandReceived) all.get(41).getPayload()).demandId()).isEqualTo("d41");
+        assertThat(positions(readAll(log, new GlobalSequenceTrackingToken(250)))).startsWith(251L).hasSize(50);
+        assertThat(log.headPosition()).isEqualTo(300);
+        assertThat(newLog().headPosition()).as("a fresh instance finds the head").isEqualTo(300);
+    }
+
+    @Test
+    void aDemandsEventsAreReadBackInSequence() {
+        MongoEventLog log = newLog();
+        log.appendEvents(List.of(received("a")));
+        log.appendEvents(List.of(received("b")));
+        for (int seq = 1; seq <= 20; seq++) {
+            log.appendEvents(List.of(disclosed("a", seq)));
+        }
+        List<? extends DomainEventMessage<?>> events = log.readEvents("a", 0).asStream().toList();
+        assertThat(events).extracting(DomainEventMessage::getSequenceNumber).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(0, 20).boxed().toList());
+        assertThat(log.readEvents("a", 18).asStream().map(DomainEventMessage::getSequenceNumber).toList()).containsExactly(18L, 19L, 20L);
+        assertThat(log.lastSequenceNumberFor("a")).contains(20L);
+        assertThat(log.readEvents("nobody", 0).hasNext()).isFalse();
+    }
+
+    @Test
+    void ofTwoCommitsForTheSameDemandVersionOnlyOneIsStored() {
+        MongoEventLog log = newLog();
+        log.appendEvents(List.of(received("a")));
+        assertThatThrownBy(() -> newLog().appendEvents(List.of(received("a"))))
+                .isInstanceOf(AggregateStreamCreationException.class);
+        log.appendEvents(List.of(disclosed("a", 1)));
+        assertThatThrownBy(() -> newLog().appendEvents(List.of(disclosed("a", 1))))
+                .isInstanceOf(ConcurrencyException.class);
+        assertThat(positions(readAll(log, null))).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aMultiEventCommitIsOneAtomicDocumentWithConsecutivePositions() {
+        MongoEventLog log = newLog();
+        log.appendEvents(List.of(received("x")));
+        log.appendEvents(List.of(received("a"), disclosed("a", 1), disclosed("a", 2)));
+        log.appendEvents(List.of(received("y")));
+        assertThat(database.getCollection("event_log").countDocuments()).isEqualTo(3);
+        List<TrackedEventMessage<?>> all = readAll(log, null);
+        assertThat(positions(all)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(positions(readAll(log, new GlobalSequenceTrackingToken(3)))).as("resume inside a commit").containsExactly(4L, 5L);
+        assertThat(log.readEvents("a", 0).asStream().count()).isEqualTo(3);
+        // the commit conflicts as a whole: none of its events is stored twice
+        assertThatThrownBy(() -> newLog().appendEvents(List.of(received("a"), disclosed("a", 1))))
+                .isInstanceOf(AggregateStreamCreationException.class);
+        assertThat(readAll(log, null)).hasSize(5);
+    }
+
+    @Test
+    void anIdempotencyKeyIsStoredOnceWithItsCommit() {
+        MongoEventLog log = newLog();
+        MetaData keyed = MetaData.from(Map.of(MongoEventLog.META_IDEMPOTENCY_KEY, "k-1", MongoEventLog.META_REQUEST_HASH, "h-1"));
+        log.appendEvents(List.of(received("a").andMetaData(keyed)));
+        assertThatThrownBy(() -> log.appendEvents(List.of(received("b").andMetaData(keyed))))
+                .isInstanceOf(MongoEventLog.IdempotencyKeyTaken.class);
+        assertThat(readAll(log, null)).hasSize(1);
+        assertThat(log.findByIdempotencyKey("k-1")).hasValueSatisfying(c -> {
+            assertThat(c.requestHash()).isEqualTo("h-1");
+            assertThat(c.aggregateIdentifier()).isEqualTo("a");
+            assertThat(c.lastPosition()).isEqualTo(1);
+        });
+        assertThat(log.findByIdempotencyKey("k-2")).isEmpty();
+    }
+
+    /**
+     * Two command-side instances: one takes a position and is held back before inserting, while the other
+     * appends. The held-back append then lands after them, and a tracking reader that polled all along has
+     * delivered every event, in order, skipping none.
+     */
+    @Test
+    void aHeldBackAppendIsNeitherSkippedNorReordered() throws Exception {
+        MongoEventLog slow = newLog();
+        MongoEventLog fast = newLog();
+        MongoEventLog reader = newLog();
+        fast.appendEvents(List.of(received("first")));
+        CountDownLatch tookPosition = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean held = new AtomicBoolean();
+        slow.beforeInsert = position -> {
+            if (held.compareAndSet(false, true)) {
+                tookPosition.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        CompletableFuture<Void> slowAppend = CompletableFuture.runAsync(() -> slow.appendEvents(List.of(received("held"))));
+        assertThat(tookPosition.await(10, TimeUnit.SECONDS)).isTrue();
+
+        List<TrackedEventMessage<?>> delivered = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fast.appendEvents(List.of(received("later" + i)));
+            TrackingToken last = delivered.isEmpty() ? null : delivered.get(delivered.size() - 1).trackingToken();
+            delivered.addAll(readAll(reader, last));
+        }
+        release.countDown();
+        slowAppend.get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            delivered.addAll(readAll(reader, delivered.get(delivered.size() - 1).trackingToken()));
+            return delivered.size() == 22;
+        });
+        assertThat(positions(delivered)).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 22).boxed().toList());
+        assertThat(delivered).extracting(e -> ((DemandReceived) e.getPayload()).demandId())
+                .contains("held").containsOnlyOnce("held").endsWith("held");
+    }
+
+    @Test
+    void concurrentWritersOnSeveralInstancesKeepTheLogDense() throws Exception {
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            MongoEventLog log = newLog();
+            int writer = w;
+            writers.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 50; i++) {
+                    log.appendEvents(List.of(received("w" + writer + "-" + i)));
+                }
+            }));
+        }
+        CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(positions(readAll(newLog(), null))).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
+    }
+
+    @Test
+    void tokensAtHeadTailAndTime() {
+        MongoEventLog log = newLog();
+        assertThat(log.createTailToken()).isNull();
+        assertThat(log.createHeadToken()).isNull();
+        Instant before = Instant.now();
+        log.appendEvents(List.of(received("a")));
+        log.appendEvents(List.of(received("b")));
+        assertThat(log.createHeadToken()).isEqualTo(new GlobalSequenceTrackingToken(2));
+        assertThat(log.createTokenAt(before)).isNull();
+        assertThat(log.createTokenAt(Instant.now().plusSeconds(60))).isEqualTo(new GlobalSequenceTrackingToken(2));
+    }
+}

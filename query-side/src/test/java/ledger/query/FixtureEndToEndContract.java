@@ -1,0 +1,43 @@
+package ledger.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Microsoft's published 2014-H1 table, as 34,494 demands sent one command at a time through the command API,
+ * must come out of the query API byte for byte, with the expected CSV's SHA-256 as its digest.
+ */
+abstract class FixtureEndToEndContract {
+
+    abstract String mongoUri();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"microsoft-lerr-2014-h1", "microsoft-lerr-2014-h1-tricky"})
+    void reproducesMicrosoftsFiguresByteForByte(String fixture) throws Exception {
+        String expected = RunningLedger.text(fixture + "/expected.csv");
+        String digest = "sha256:" + HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(expected.getBytes(StandardCharsets.UTF_8)));
+        try (RunningLedger ledger = new RunningLedger(mongoUri())) {
+            long last = ledger.load(fixture, 8);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> ledger.getQuery("/api/statistics/2014-H1").json().get("position").asLong() >= last);
+            RunningLedger.Answer csv = ledger.getQuery("/api/statistics/2014-H1.csv");
+            assertThat(csv.status()).isEqualTo(200);
+            assertThat(csv.headers().get("content-type").get(0)).startsWith("text/csv");
+            assertThat(csv.body()).isEqualTo(expected);
+            JsonNode json = ledger.getQuery("/api/statistics/2014-H1").json();
+            assertThat(json.get("digest").asText()).isEqualTo(digest);
+            assertThat(json.get("total").get("requests").asLong()).isEqualTo(34_494);
+            assertThat(json.get("total").get("contentPct").decimalValue()).isEqualByComparingTo("2.62");
+            assertThat(json.get("rows").size()).isEqualTo(expected.split("\n").length - 2);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package ledger.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPInputStream;
+import ledger.command.CommandSide;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Both sides of the ledger started as users start them, in this JVM on free ports, against one MongoDB, and
+ * spoken to only through HTTP.
+ */
+final class RunningLedger implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final ConfigurableApplicationContext commandSide;
+    final ConfigurableApplicationContext querySide;
+    final String commands;
+    final String queries;
+
+    RunningLedger(String mongoUri, String... extraQueryProperties) {
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        commandSide = CommandSide.application()
+                .run("--server.port=0", "--ledger.mongodb.uri=" + mongoUri, "--ledger.pseudonym.key=test-key",
+                        "--spring.jmx.enabled=false");
+        List<String> queryProperties = new ArrayList<>(List.of("--server.port=0", "--ledger.mongodb.uri=" + mongoUri,
+                "--spring.jmx.enabled=false"));
+        queryProperties.addAll(List.of(extraQueryProperties));
+        querySide = startQuerySide(queryProperties);
+        commands = "http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port");
+        queries = "http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port");
+    }
+
+    static ConfigurableApplicationContext startQuerySide(List<String> properties) {
+        return QuerySide.application().run(properties.toArray(String[]::new));
+    }
+
+    record Answer(int status, String body, Map<String, List<String>> headers) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    Answer post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(commands + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    Answer getQuery(String path) {
+        return send(HttpRequest.newBuilder(URI.create(queries + path)).GET().build());
+    }
+
+    Answer send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body(), r.headers().map());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sends a fixture's operator log through the command API with several clients, each demand's commands in
+     * log order on one client (as the acceptance client does); answers the highest position acknowledged.
+     */
+    long load(String fixture, int clients) throws Exception {
+        List<JsonNode> all = new ArrayList<>();
+        try (InputStream in = new GZIPInputStream(resource(fixture + "/commands.jsonl.gz"));
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isBlank()) {
+                    all.add(JSON.readTree(line));
+                }
+            }
+        }
+        List<List<JsonNode>> parts = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            parts.add(new ArrayList<>());
+        }
+        for (JsonNode c : all) {
+            parts.get(Math.floorMod(c.get("demandId").asText().hashCode(), clients)).add(c);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Long>> results = new ArrayList<>();
+            for (List<JsonNode> part : parts) {
+                results.add(pool.submit(() -> {
+                    long highest = 0;
+                    for (JsonNode c : part) {
+                        Answer a = post(path(c), body(c));
+                        if (a.status() != 201) {
+                            throw new AssertionError("command " + c + " answered " + a.status() + " " + a.body());
+                        }
+                        highest = Math.max(highest, a.json().get("position").asLong());
+                    }
+                    return highest;
+                }));
+            }
+            long highest = 0;
+            for (Future<Long> f : results) {
+                highest = Math.max(highest, f.get());
+            }
+            return highest;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static String path(JsonNode c) {
+        String id = c.get("demandId").asText();
+        return switch (c.get("op").asText()) {
+            case "receive" -> "/api/demands";
+            case "disclose-content" -> "/api/demands/" + id + "/content-disclosures";
+            case "disclose-subscriber" -> "/api/demands/" + id + "/subscriber-disclosures";
+            case "no-data" -> "/api/demands/" + id + "/no-data-found";
+            case "reject" -> "/api/demands/" + id + "/rejection";
+            case "correct" -> "/api/demands/" + id + "/corrections";
+            default -> throw new IllegalArgumentException(c.toString());
+        };
+    }
+
+    static String body(JsonNode c) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = c.deepCopy();
+        body.remove("op");
+        if (!c.get("op").asText().equals("receive")) {
+            body.remove("demandId");
+        }
+        return body.toString();
+    }
+
+    static InputStream resource(String name) {
+        InputStream in = RunningLedger.class.getResourceAsStream("/fixtures/" + name);
+        if (in == null) {
+            throw new IllegalArgumentException("no test resource fixtures/" + name);
+        }
+        return in;
+    }
+
+    static String text(String name) throws IOException {
+        try (InputStream in = resource(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() {
+        querySide.close();
+        commandSide.close();
+    }
+
+}
