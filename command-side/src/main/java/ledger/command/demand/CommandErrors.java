@@ -28,7 +28,7 @@ class CommandErrors {
     @ExceptionHandler(AggregateNotFoundException.class)
     ProblemDetail unknown(AggregateNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "Unknown demand",
-                "demand " + e.getAggregateIdentifier() + " was never received", "id");
+                "no demand with id " + e.getAggregateIdentifier() + " was ever received", "id");
     }
 
     @ExceptionHandler(DemandController.IdempotencyKeyReused.class)

@@ -56,7 +56,7 @@ public class Demand {
         if (receipt != null) {
             if (!receipt.equals(event)) {
                 throw new DemandRefused.Conflict("demandId",
-                        "demand " + command.demandId() + " was already received with another body");
+                        "demandId " + command.demandId() + " was already received with another body");
             }
             return;
         }
@@ -108,7 +108,7 @@ public class Demand {
 
     private void checkDisposition(Instant occurredAt, String what) {
         if (closed) {
-            throw new DemandRefused.Conflict("demandId", "demand " + demandId + " is closed: it cannot be " + what);
+            throw new DemandRefused.Conflict("demandId", "demandId " + demandId + " is closed: it cannot be " + what);
         }
         notInTheFuture("occurredAt", occurredAt);
         if (occurredAt.isBefore(receivedAt)) {
@@ -120,7 +120,7 @@ public class Demand {
     private void checkClosingDisposition(Instant occurredAt, String what) {
         checkDisposition(occurredAt, what);
         if (disclosed) {
-            throw new DemandRefused.Conflict("demandId", "demand " + demandId
+            throw new DemandRefused.Conflict("demandId", "demandId " + demandId
                     + " already had a disclosure: it cannot be " + what);
         }
     }

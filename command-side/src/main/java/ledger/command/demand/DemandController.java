@@ -144,7 +144,7 @@ class DemandController {
                 return answerForKey(key, requestHash, kind).orElseThrow(() -> e);
             } catch (ConcurrencyException | AggregateStreamCreationException e) {
                 if (attempt == ATTEMPTS) {
-                    throw new DemandRefused.Conflict("demandId", "demand " + demandId
+                    throw new DemandRefused.Conflict("demandId", "demandId " + demandId
                             + " was changed by concurrent commands; try again");
                 }
             }

@@ -1,0 +1,218 @@
+package ledger.command.demand;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import ledger.command.CommandSide;
+import ledger.eventlog.MongoEventLog;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The command API of api.md, spoken to through HTTP, on the MongoDB each subclass names. */
+@SpringBootTest(classes = CommandSide.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=command-side", "ledger.pseudonym.key=test-key", "spring.jmx.enabled=false"})
+abstract class CommandApiContract {
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MongoEventLog log;
+    @Autowired
+    MongoDatabase database;
+
+    record Answer(int status, JsonNode body, HttpResponse<String> raw) {
+    }
+
+    Answer post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()), r);
+    }
+
+    static String newId() {
+        return "2014-H1-T-" + IDS.incrementAndGet() + "-" + System.nanoTime();
+    }
+
+    static String receipt(String id, String jurisdiction) {
+        return "{\"demandId\":\"" + id + "\",\"receivedAt\":\"2014-03-02T10:15:00Z\",\"jurisdiction\":\"" + jurisdiction
+                + "\",\"agency\":\"FBI\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"Someone@Example.org \"]}";
+    }
+
+    String received() throws Exception {
+        String id = newId();
+        assertThat(post("/api/demands", receipt(id, "US")).status()).isEqualTo(201);
+        return id;
+    }
+
+    static final String AT = "{\"occurredAt\":\"2014-03-03T10:15:00Z\"}";
+
+    private void assertProblem(Answer a, int status, String field) {
+        assertThat(a.status()).as(a.raw().body()).isEqualTo(status);
+        assertThat(a.raw().headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        assertThat(a.body().get("status").asInt()).isEqualTo(status);
+        assertThat(a.body().get("title").asText()).isNotBlank();
+        assertThat(a.body().get("field").asText()).isEqualTo(field);
+        assertThat(a.body().get("detail").asText()).contains(field.equals("body") ? "" : field);
+    }
+
+    @Test
+    void aReceiptAnswers201WithItsLocationAndLogPosition() throws Exception {
+        String id = newId();
+        long before = log.headPosition();
+        Answer a = post("/api/demands", receipt(id, "US"));
+        assertThat(a.status()).isEqualTo(201);
+        assertThat(a.raw().headers().firstValue("Location")).contains("/api/demands/" + id);
+        assertThat(a.body().get("position").asLong()).isGreaterThan(before).isEqualTo(log.headPosition());
+    }
+
+    @Test
+    void theSameReceiptAgainAnswersAsTheFirstTimeAndStoresNothing() throws Exception {
+        String id = newId();
+        Answer first = post("/api/demands", receipt(id, "US"));
+        long head = log.headPosition();
+        Answer again = post("/api/demands", receipt(id, "US"));
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertProblem(post("/api/demands", receipt(id, "GB")), 409, "demandId");
+        assertThat(log.headPosition()).isEqualTo(head);
+    }
+
+    @Test
+    void anIdempotencyKeyRepeatsTheFirstAnswerAndAnotherBodyIs422() throws Exception {
+        String id = received();
+        String key = "key-" + id;
+        Answer first = post("/api/demands/" + id + "/subscriber-disclosures", AT, "Idempotency-Key", key);
+        long head = log.headPosition();
+        Answer again = post("/api/demands/" + id + "/subscriber-disclosures", AT, "Idempotency-Key", key);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertProblem(post("/api/demands/" + id + "/subscriber-disclosures", "{\"occurredAt\":\"2014-03-04T10:15:00Z\"}",
+                "Idempotency-Key", key), 422, "Idempotency-Key");
+        assertProblem(post("/api/demands/" + id + "/content-disclosures", AT, "Idempotency-Key", key), 422, "Idempotency-Key");
+        assertThat(log.headPosition()).isEqualTo(head);
+        // without a key, a second disclosure is a supplemental disclosure
+        assertThat(post("/api/demands/" + id + "/subscriber-disclosures", AT).status()).isEqualTo(201);
+        assertThat(log.headPosition()).isEqualTo(head + 1);
+    }
+
+    @Test
+    void everyDispositionAndCorrectionIsAccepted() throws Exception {
+        String escalated = received();
+        assertThat(post("/api/demands/" + escalated + "/subscriber-disclosures", AT).status()).isEqualTo(201);
+        assertThat(post("/api/demands/" + escalated + "/content-disclosures", AT).status()).isEqualTo(201);
+        assertThat(post("/api/demands/" + escalated + "/corrections", "{\"jurisdiction\":\"GB\",\"accounts\":[]}").status()).isEqualTo(201);
+        String none = received();
+        assertThat(post("/api/demands/" + none + "/no-data-found", AT).status()).isEqualTo(201);
+        String rejected = received();
+        assertThat(post("/api/demands/" + rejected + "/rejection", "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"reason\":\"OVERBROAD\"}").status()).isEqualTo(201);
+        assertThat(post("/api/demands/" + rejected + "/corrections", "{\"receivedAt\":\"2014-03-01T00:00:00Z\",\"agency\":\"DEA\",\"legalProcess\":\"COURT_ORDER\"}").status()).isEqualTo(201);
+    }
+
+    @Test
+    void malformedOrInvalidBodiesAre400NamingTheField() throws Exception {
+        String id = received();
+        long head = log.headPosition();
+        assertProblem(post("/api/demands", "{\"demandId\": "), 400, "body");
+        assertProblem(post("/api/demands", "[1,2]"), 400, "body");
+        assertProblem(post("/api/demands", receipt(newId(), "XX")), 400, "jurisdiction");
+        assertProblem(post("/api/demands", receipt(newId(), "us")), 400, "jurisdiction");
+        assertProblem(post("/api/demands", receipt(newId(), "US").replace("SUBPOENA", "WIRETAP")), 400, "legalProcess");
+        assertProblem(post("/api/demands", receipt(newId(), "US").replace("2014-03-02T10:15:00Z", "2014-03-02")), 400, "receivedAt");
+        assertProblem(post("/api/demands", receipt(newId(), "US").replace("2014-03-02T10:15:00Z", "2999-03-02T10:15:00Z")), 400, "receivedAt");
+        assertProblem(post("/api/demands", receipt(newId(), "US").replace("\"agency\":\"FBI\",", "")), 400, "agency");
+        assertProblem(post("/api/demands", receipt(newId(), "US").replace("\"accounts\":[\"Someone@Example.org \"]", "\"accounts\":\"x\"")), 400, "accounts");
+        assertProblem(post("/api/demands", receipt(newId(), "US").replace("\"agency\"", "\"agencyy\"")), 400, "agencyy");
+        assertProblem(post("/api/demands/" + id + "/content-disclosures", "{}"), 400, "occurredAt");
+        assertProblem(post("/api/demands/" + id + "/content-disclosures", "{\"occurredAt\":\"2999-01-01T00:00:00Z\"}"), 400, "occurredAt");
+        assertProblem(post("/api/demands/" + id + "/rejection", "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"reason\":\"BORED\"}"), 400, "reason");
+        assertProblem(post("/api/demands/" + id + "/corrections", "{}"), 400, "body");
+        assertThat(log.headPosition()).as("a refused command stores nothing").isEqualTo(head);
+    }
+
+    @Test
+    void anUnknownDemandIs404() throws Exception {
+        long head = log.headPosition();
+        assertProblem(post("/api/demands/" + newId() + "/no-data-found", AT), 404, "id");
+        assertProblem(post("/api/demands/" + newId() + "/corrections", "{\"jurisdiction\":\"GB\"}"), 404, "id");
+        assertThat(log.headPosition()).isEqualTo(head);
+    }
+
+    @Test
+    void forbiddenTransitionsAre409AndStoreNothing() throws Exception {
+        String disclosed = received();
+        post("/api/demands/" + disclosed + "/subscriber-disclosures", AT);
+        String closed = received();
+        post("/api/demands/" + closed + "/no-data-found", AT);
+        long head = log.headPosition();
+        assertProblem(post("/api/demands/" + disclosed + "/no-data-found", AT), 409, "demandId");
+        assertProblem(post("/api/demands/" + disclosed + "/rejection", "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"reason\":\"OTHER\"}"), 409, "demandId");
+        assertProblem(post("/api/demands/" + closed + "/content-disclosures", AT), 409, "demandId");
+        assertProblem(post("/api/demands/" + closed + "/no-data-found", AT), 409, "demandId");
+        assertProblem(post("/api/demands/" + disclosed + "/content-disclosures", "{\"occurredAt\":\"2014-03-01T10:15:00Z\"}"), 409, "occurredAt");
+        assertProblem(post("/api/demands/" + disclosed + "/corrections", "{\"receivedAt\":\"2014-03-04T00:00:00Z\"}"), 409, "receivedAt");
+        assertThat(log.headPosition()).isEqualTo(head);
+    }
+
+    @Test
+    void ofConcurrentClosingCommandsOnOneDemandExactlyOneWins() throws Exception {
+        String id = received();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Callable<Integer> close = () -> post("/api/demands/" + id + "/no-data-found", AT).status();
+                answers.add(pool.submit(close));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : answers) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses).containsOnly(201, 409).filteredOn(s -> s == 201).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(log.lastSequenceNumberFor(id)).contains(1L);
+    }
+
+    @Test
+    void rawAccountIdentifiersAreNeverStored() throws Exception {
+        received();
+        for (Document commit : database.getCollection("event_log").find()) {
+            assertThat(commit.toJson().toLowerCase()).doesNotContain("someone@example.org");
+        }
+    }
+
+    @Test
+    void aStartWithAnotherPseudonymKeyIsRefused() {
+        assertThatThrownBy(() -> new Pseudonyms("another-key", "unused", database))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not the one this event log was written with");
+        assertThat(new Pseudonyms("test-key", "unused", database).of(" A@B.org ")).isEqualTo(new Pseudonyms("test-key", "unused", database).of("a@b.org"));
+    }
+}
