@@ -29,7 +29,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  * One legal demand and its lifecycle (counting rules 1–4, 7 and 9). Handlers validate and apply; state changes
  * only in the event sourcing handlers. A refused command applies nothing, so it stores nothing.
  */
-@Aggregate
+@Aggregate(repository = "demandRepository")
 public class Demand {
 
     @AggregateIdentifier
