@@ -92,6 +92,23 @@ public final class FiguresStore {
         return Optional.ofNullable(demands.find(new Document("_id", demandId)).first()).map(FiguresStore::demandState);
     }
 
+    /** The projected state of the given demands (those never projected are absent). */
+    public Map<String, DemandState> demands(java.util.Collection<String> demandIds) {
+        Map<String, DemandState> result = new HashMap<>();
+        List<String> ids = new ArrayList<>(demandIds);
+        for (int from = 0; from < ids.size(); from += 1000) {
+            byId(demands, ids.subList(from, Math.min(ids.size(), from + 1000))).forEach((id, d) -> result.put(id, demandState(d)));
+        }
+        return result;
+    }
+
+    /** The rows of a period as they stand in the rows collection (not the served snapshot). */
+    public List<Row> rows(Period period) {
+        List<Row> result = new ArrayList<>();
+        byId(rows, rowKeysOf(period.toString())).values().forEach(d -> result.add(row(d.getString("j"), d)));
+        return result;
+    }
+
     static List<String> rowKeysOf(String period) {
         List<String> keys = new ArrayList<>(CODES.length);
         for (String code : CODES) {

@@ -2,6 +2,8 @@ package ledger.query.statistics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import ledger.query.audit.LogRecounter;
+import ledger.query.audit.Periods;
 import ledger.query.figures.Period;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
@@ -11,7 +13,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,16 +26,30 @@ class StatisticsController {
     private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
 
     private final ProjectionTarget figures;
+    private final LogRecounter recounter;
 
-    StatisticsController(ProjectionTarget figures) {
+    StatisticsController(ProjectionTarget figures, LogRecounter recounter) {
         this.figures = figures;
+        this.recounter = recounter;
     }
 
+    /**
+     * The projected figures, or with {@code asOf} the figures of exactly the events at or before that log
+     * position (counting rule 12), recounted from the log.
+     */
     @GetMapping("/api/statistics/{period}")
-    ResponseEntity<?> statistics(@PathVariable("period") String requested) {
+    ResponseEntity<?> statistics(@PathVariable("period") String requested,
+                                 @RequestParam(name = "asOf", required = false) String asOf) {
         boolean csv = requested.endsWith(".csv");
-        Period period = period(csv ? requested.substring(0, requested.length() - 4) : requested);
-        FiguresStore.Snapshot snapshot = figures.store().figures(period);
+        Period period = Periods.parse(csv ? requested.substring(0, requested.length() - 4) : requested);
+        FiguresStore.Snapshot snapshot;
+        if (asOf == null) {
+            snapshot = figures.store().figures(period);
+        } else {
+            long position = position(asOf);
+            long reached = Math.min(position, recounter.head());
+            snapshot = new FiguresStore.Snapshot(reached, recounter.upTo(reached).figures(period));
+        }
         PeriodFigures f = snapshot.figures();
         if (csv) {
             return ResponseEntity.ok().contentType(CSV).header("X-Log-Position", Long.toString(snapshot.position()))
@@ -47,12 +64,20 @@ class StatisticsController {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
     }
 
-    static Period period(String text) {
+    private static long position(String text) {
         try {
-            return Period.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new BadPeriod(e.getMessage());
+            long position = Long.parseLong(text);
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
         }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "asOf '" + text + "' is not a log position (a whole number, 0 or more)");
+        problem.setTitle("Invalid asOf");
+        problem.setProperty("field", "asOf");
+        throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
     }
 
     static Map<String, Object> json(Row row) {
@@ -72,18 +97,5 @@ class StatisticsController {
         return m;
     }
 
-    static final class BadPeriod extends RuntimeException {
-        BadPeriod(String message) {
-            super(message);
-        }
-    }
-
-    @ExceptionHandler(BadPeriod.class)
-    ProblemDetail badPeriod(BadPeriod e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setTitle("Invalid period");
-        problem.setProperty("field", "period");
-        return problem;
-    }
 
 }

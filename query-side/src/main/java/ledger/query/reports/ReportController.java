@@ -1,0 +1,142 @@
+package ledger.query.reports;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ledger.query.audit.Changes;
+import ledger.query.audit.LogRecounter;
+import ledger.query.audit.Periods;
+import ledger.query.audit.Recount;
+import ledger.query.figures.Period;
+import ledger.query.figures.PeriodFigures;
+import ledger.query.projection.FiguresStore;
+import ledger.query.projection.ProjectionTarget;
+import org.bson.Document;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Published reports (counting rule 13): a version freezes a period's figures with their log position and
+ * digest, in a collection of its own that no replay touches. A version is verified by recounting the log up
+ * to its position; a restatement lists, demand by demand, what counts differently today.
+ */
+@RestController
+class ReportController {
+
+    private final MongoCollection<Document> reports;
+    private final ProjectionTarget figures;
+    private final LogRecounter recounter;
+
+    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter) {
+        this.reports = ledgerDatabase.getCollection("published_reports");
+        this.figures = figures;
+        this.recounter = recounter;
+    }
+
+    @PostMapping("/api/reports/{period}")
+    ResponseEntity<Map<String, Object>> publish(@PathVariable("period") String requested) {
+        Period period = Periods.parse(requested);
+        FiguresStore.Snapshot snapshot = figures.store().figures(period);
+        int version = versions(period).size() + 1;
+        while (true) {
+            Document report = new Document("_id", period + "/" + version).append("period", period.toString())
+                    .append("version", version).append("position", snapshot.position())
+                    .append("digest", snapshot.figures().digest()).append("csv", snapshot.figures().csv())
+                    .append("publishedAt", Instant.now().toString());
+            try {
+                reports.insertOne(report);
+                return ResponseEntity.status(HttpStatus.CREATED)
+                        .header("Location", "/api/reports/" + period + "/" + version).body(summary(report));
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                version++; // published concurrently: take the next version
+            }
+        }
+    }
+
+    @GetMapping("/api/reports/{period}")
+    List<Map<String, Object>> list(@PathVariable("period") String requested) {
+        return versions(Periods.parse(requested)).stream().map(ReportController::summary).toList();
+    }
+
+    @GetMapping("/api/reports/{period}/{version}/verification")
+    Map<String, Object> verify(@PathVariable("period") String requested, @PathVariable("version") String version) {
+        Period period = Periods.parse(requested);
+        Document report = report(period, version);
+        PeriodFigures recomputed = recounter.upTo(position(report)).figures(period);
+        Map<String, Object> answer = summary(report);
+        answer.put("recomputedDigest", recomputed.digest());
+        answer.put("matches", recomputed.digest().equals(report.getString("digest")));
+        return answer;
+    }
+
+    @GetMapping("/api/reports/{period}/{version}/restatement")
+    Map<String, Object> restatement(@PathVariable("period") String requested, @PathVariable("version") String version) {
+        Period period = Periods.parse(requested);
+        Document report = report(period, version);
+        long today = figures.store().position();
+        Recount then = recounter.upTo(position(report));
+        Recount now = recounter.upTo(today);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("period", period.toString());
+        answer.put("version", report.getInteger("version"));
+        answer.put("position", position(report));
+        answer.put("digest", report.getString("digest"));
+        answer.put("currentPosition", today);
+        answer.put("currentDigest", now.figures(period).digest());
+        answer.put("changes", Changes.between(then, now, period));
+        return answer;
+    }
+
+    /** The versions of a period, found by exact lookups of their keys in windows. */
+    private List<Document> versions(Period period) {
+        List<Document> found = new ArrayList<>();
+        for (int from = 1; ; from += 32) {
+            List<String> keys = new ArrayList<>();
+            for (int v = from; v < from + 32; v++) {
+                keys.add(period + "/" + v);
+            }
+            Map<Integer, Document> window = new java.util.TreeMap<>();
+            reports.find(new Document("_id", new Document("$in", keys))).forEach(d -> window.put(d.getInteger("version"), d));
+            found.addAll(window.values());
+            if (window.size() < 32) {
+                return found;
+            }
+        }
+    }
+
+    private Document report(Period period, String version) {
+        Document report = version.matches("[1-9][0-9]{0,8}") ? reports.find(new Document("_id", period + "/" + version)).first() : null;
+        if (report == null) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no published version " + version + " of " + period);
+        }
+        return report;
+    }
+
+    private static long position(Document report) {
+        return ((Number) report.get("position")).longValue();
+    }
+
+    private static Map<String, Object> summary(Document report) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("period", report.getString("period"));
+        m.put("version", report.getInteger("version"));
+        m.put("position", position(report));
+        m.put("digest", report.getString("digest"));
+        m.put("publishedAt", report.getString("publishedAt"));
+        return m;
+    }
+}
