@@ -15,9 +15,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The query side: projects period figures from the event log and answers the statistics API. */
 @SpringBootApplication
+@EnableScheduling
 @Import(EventLogConfiguration.class)
 public class QuerySide {
 

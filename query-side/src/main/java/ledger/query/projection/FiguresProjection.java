@@ -70,12 +70,12 @@ public class FiguresProjection {
 
     @ResetHandler
     void reset() {
-        target.reset();
+        target.beginReplay();
     }
 
     private static void record(TrackingToken token, Object event, String demandId) {
         long position = token.position().orElseThrow(() -> new IllegalStateException("an event without a log position"));
-        batch(CurrentUnitOfWork.get()).add(new FiguresProjector.Recorded(position, event, demandId));
+        batch(CurrentUnitOfWork.get()).add(new FiguresProjector.Recorded(position, event, demandId, token));
     }
 
     private static List<FiguresProjector.Recorded> batch(UnitOfWork<?> unitOfWork) {

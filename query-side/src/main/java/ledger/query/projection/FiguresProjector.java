@@ -40,7 +40,10 @@ final class FiguresProjector {
         this.store = store;
     }
 
-    record Recorded(long position, Object event, String demandId) {
+    record Recorded(long position, Object event, String demandId, org.axonframework.eventhandling.TrackingToken token) {
+        Recorded(long position, Object event, String demandId) {
+            this(position, event, demandId, null);
+        }
     }
 
     void project(List<Recorded> batch) {

@@ -1,0 +1,55 @@
+package ledger.query.replay;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import ledger.query.projection.ProjectionTarget;
+import org.bson.Document;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Rebuilds every projection from the first event (blue/green): request it, and follow it. */
+@RestController
+class ReplayController {
+
+    private final ProjectionTarget figures;
+    private final ReplayStarter starter;
+
+    ReplayController(ProjectionTarget figures, ReplayStarter starter) {
+        this.figures = figures;
+        this.starter = starter;
+    }
+
+    @PostMapping("/api/replays")
+    ResponseEntity<?> request() {
+        if (!figures.requestReplay()) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    "a replay is already requested or running; follow it at /api/replays/latest");
+            problem.setTitle("Replay already running");
+            problem.setProperty("field", "replay");
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+        }
+        starter.startIfRequested();
+        return ResponseEntity.accepted().header("Location", "/api/replays/latest").body(latest().getBody());
+    }
+
+    @GetMapping("/api/replays/latest")
+    ResponseEntity<Map<String, Object>> latest() {
+        Document replay = figures.latestReplay().orElse(null);
+        if (replay == null) {
+            return ResponseEntity.notFound().build();
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("number", replay.get("number"));
+        answer.put("state", replay.getString("state"));
+        answer.put("processed", replay.get("processed", 0L));
+        answer.put("total", replay.get("total", 0L));
+        answer.put("requestedAt", replay.getString("requestedAt"));
+        answer.put("startedAt", replay.getString("startedAt"));
+        answer.put("finishedAt", replay.getString("finishedAt"));
+        return ResponseEntity.ok(answer);
+    }
+}

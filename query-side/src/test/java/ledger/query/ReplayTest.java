@@ -1,0 +1,97 @@
+package ledger.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import ledger.eventlog.TestMongo;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Replays rebuild the figures from the first event into a fresh generation and switch atomically: the digest
+ * stays the same, a second request while one runs is refused, and a query side stopped mid-replay finishes it
+ * when it starts again.
+ */
+class ReplayTest {
+
+    private static void load(RunningLedger ledger, int demands) {
+        long last = 0;
+        for (int i = 0; i < demands; i++) {
+            String id = "rp-" + i;
+            RunningLedger.Answer a = ledger.post("/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"2013-0"
+                    + (1 + i % 9) + "-02T00:00:00Z\",\"jurisdiction\":\"" + (i % 3 == 0 ? "US" : "NL")
+                    + "\",\"agency\":\"x\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"acct" + (i % 50) + "\"]}");
+            assertThat(a.status()).isEqualTo(201);
+            if (i % 4 != 0) {
+                a = ledger.post("/api/demands/" + id + (i % 4 == 1 ? "/subscriber-disclosures" : "/no-data-found"),
+                        "{\"occurredAt\":\"2014-01-01T00:00:00Z\"}");
+                assertThat(a.status()).isEqualTo(201);
+            }
+            last = a.json().get("position").asLong();
+        }
+        long position = last;
+        for (String period : List.of("2013-H1", "2013-H2")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ledger.getQuery("/api/statistics/" + period).json().get("position").asLong() >= position);
+        }
+    }
+
+    private static RunningLedger.Answer requestReplay(String queries, RunningLedger ledger) {
+        return ledger.send(HttpRequest.newBuilder(URI.create(queries + "/api/replays")).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    private static JsonNode awaitFinished(RunningLedger ledger, String queries, int number) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            JsonNode latest = ledger.send(HttpRequest.newBuilder(URI.create(queries + "/api/replays/latest")).GET().build()).json();
+            return latest.get("number").asInt() == number && "FINISHED".equals(latest.get("state").asText());
+        });
+        return ledger.send(HttpRequest.newBuilder(URI.create(queries + "/api/replays/latest")).GET().build()).json();
+    }
+
+    @Test
+    void replaysKeepTheDigestsAndResumeAfterAStop() throws Exception {
+        try (RunningLedger ledger = new RunningLedger(TestMongo.embedded(), "--ledger.query.batch-size=10")) {
+            load(ledger, 600);
+            String h1 = ledger.getQuery("/api/statistics/2013-H1.csv").body();
+            String h2 = ledger.getQuery("/api/statistics/2013-H2.csv").body();
+            assertThat(h1).contains("NL,").contains("US,");
+
+            for (int round = 1; round <= 2; round++) {
+                RunningLedger.Answer accepted = requestReplay(ledger.queries, ledger);
+                assertThat(accepted.status()).isEqualTo(202);
+                JsonNode finished = awaitFinished(ledger, ledger.queries, round);
+                assertThat(finished.get("processed").asLong()).isGreaterThanOrEqualTo(1050);
+                assertThat(finished.get("startedAt").asText()).isNotBlank();
+                assertThat(finished.get("finishedAt").asText()).isNotBlank();
+                await().atMost(Duration.ofSeconds(5)).until(() -> ledger.getQuery("/api/statistics/2013-H1.csv").body().equals(h1));
+                assertThat(ledger.getQuery("/api/statistics/2013-H2.csv").body()).isEqualTo(h2);
+            }
+
+            // a replay stopped in the middle (the query side goes away) finishes when a query side starts again
+            assertThat(requestReplay(ledger.queries, ledger).status()).isEqualTo(202);
+            assertThat(requestReplay(ledger.queries, ledger).status()).as("one replay at a time").isEqualTo(409);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                JsonNode latest = ledger.getQuery("/api/replays/latest").json();
+                return "RUNNING".equals(latest.get("state").asText()) && latest.get("processed").asLong() > 0;
+            });
+            ledger.querySide.close();
+            ConfigurableApplicationContext restarted = RunningLedger.startQuerySide(List.of("--server.port=0",
+                    "--ledger.mongodb.uri=" + ledger.querySide.getEnvironment().getProperty("ledger.mongodb.uri"),
+                    "--spring.jmx.enabled=false", "--ledger.query.batch-size=10"));
+            try {
+                String queries = "http://127.0.0.1:" + restarted.getEnvironment().getProperty("local.server.port");
+                awaitFinished(ledger, queries, 3);
+                await().atMost(Duration.ofSeconds(5)).until(() -> ledger.send(HttpRequest.newBuilder(
+                        URI.create(queries + "/api/statistics/2013-H1.csv")).GET().build()).body().equals(h1));
+                assertThat(ledger.send(HttpRequest.newBuilder(URI.create(queries + "/api/statistics/2013-H2.csv")).GET().build()).body())
+                        .isEqualTo(h2);
+            } finally {
+                restarted.close();
+            }
+        }
+    }
+}
