@@ -59,8 +59,11 @@ public final class FiguresStore {
 
     /** Removes every collection of this generation. */
     public void drop() {
+        java.util.Set<String> existing = database.listCollectionNames().into(new java.util.HashSet<>());
         for (MongoCollection<Document> c : List.of(demands, accounts, rows, periods, state)) {
-            c.drop();
+            if (existing.contains(c.getNamespace().getCollectionName())) {
+                c.drop();
+            }
         }
     }
 

@@ -93,8 +93,8 @@ public class ProjectionTarget {
     void beginReplay() {
         Document replay = meta.find(new Document("_id", "replay")).first();
         int number = replay == null ? 1 : replay.getInteger("number");
+        // a name never used before: nothing of an earlier, abandoned attempt can be in it
         String generation = "r" + number + "x" + Long.toString(System.currentTimeMillis(), 36);
-        new FiguresStore(database, generation).drop();
         long resetAt = eventLog.headPosition();
         Document running = new Document("_id", "replay").append("number", number).append("state", "RUNNING")
                 .append("generation", generation).append("from", store().generation()).append("resetAt", resetAt)

@@ -44,7 +44,7 @@ class StatisticsController {
         Period period = Periods.parse(csv ? requested.substring(0, requested.length() - 4) : requested);
         FiguresStore.Snapshot snapshot;
         if (asOf == null) {
-            snapshot = figures.store().figures(period);
+            snapshot = recent(period);
         } else {
             long position = position(asOf);
             long reached = Math.min(position, recounter.head());
@@ -63,6 +63,26 @@ class StatisticsController {
         body.put("total", json(f.total()));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
     }
+
+    /**
+     * Many clients asking for the same period within 50 ms share one read: the figures may lag the projection
+     * by that much, never more, and their position says which events they include.
+     */
+    private FiguresStore.Snapshot recent(Period period) {
+        long now = System.nanoTime();
+        Recent cached = recent.get(period);
+        if (cached != null && now - cached.readAt() < 50_000_000L) {
+            return cached.snapshot();
+        }
+        FiguresStore.Snapshot snapshot = figures.store().figures(period);
+        recent.put(period, new Recent(snapshot, now));
+        return snapshot;
+    }
+
+    private record Recent(FiguresStore.Snapshot snapshot, long readAt) {
+    }
+
+    private final java.util.Map<Period, Recent> recent = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static long position(String text) {
         try {

@@ -1,0 +1,131 @@
+package ledger.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import ledger.command.CommandSide;
+import ledger.query.QuerySide;
+import org.bson.Document;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Replay rate (events/s) with a fixture's log loaded, and with ten times that log, beside the rate at which
+ * the raw driver reads the whole log with one cursor in the same run; then the time of one period's audit.
+ *
+ * <p>Usage: {@code ./mvnw -q -pl benchmarks exec:java -Dexec.mainClass=ledger.benchmarks.ReplayBenchmark
+ * -Dexec.args="[memory|h2] [fixture dir]"}
+ */
+public final class ReplayBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        String backend = args.length > 0 ? args[0] : "memory";
+        Path fixture = Path.of(args.length > 1 ? args[1] : "../query-side/src/test/resources/fixtures/microsoft-lerr-2014-h1-tricky");
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        Path dir = Files.createTempDirectory("ledger-bench");
+        MongoServer server = new MongoServer(backend.equals("h2") ? new H2Backend(dir.resolve("bench.mv").toString()) : new MemoryBackend());
+        String base = server.bindAndGetConnectionString();
+        String uri = base + "/bench";
+        ConfigurableApplicationContext commandSide = CommandSide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
+                "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", "--logging.level.root=warn");
+        ConfigurableApplicationContext querySide = QuerySide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
+                "--spring.jmx.enabled=false", "--logging.level.root=warn");
+        URI commands = URI.create("http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port"));
+        URI queries = URI.create("http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port"));
+        System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s; backend %s; fixture %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"),
+                backend, fixture.getFileName());
+        try (MongoClient raw = MongoClients.create(base)) {
+            MongoCollection<Document> log = raw.getDatabase("bench").getCollection("event_log");
+            List<JsonNode> commandsLog = QueryBenchmark.read(fixture.resolve("commands.jsonl.gz"));
+            String period = commandsLog.get(0).get("demandId").asText().substring(0, 7);
+            long[] last = QueryBenchmark.ingest(commands, commandsLog, 8);
+            PlainHttp q = new PlainHttp(queries.getHost(), queries.getPort());
+            awaitPosition(q, period, last[0]);
+            measure(q, log, period, 1);
+            multiply(log, last[0], 10);
+            awaitPosition(q, period, last[0] * 10);
+            measure(q, log, period, 10);
+            long start = System.nanoTime();
+            JsonNode audit = JSON.readTree(q.get("/api/audits/" + period).body());
+            System.out.printf(Locale.ROOT, "audit of %s (%,d events in the log): %.1f s, matches=%s%n", period, last[0] * 10,
+                    (System.nanoTime() - start) / 1e9, audit.get("matches"));
+        } finally {
+            querySide.close();
+            commandSide.close();
+            server.shutdownNow();
+        }
+    }
+
+    private static void awaitPosition(PlainHttp q, String period, long position) throws Exception {
+        while (JSON.readTree(q.get("/api/statistics/" + period).body()).get("position").asLong() < position) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static void measure(PlainHttp q, MongoCollection<Document> log, String period, int times) throws Exception {
+        String before = q.get("/api/statistics/" + period + ".csv").body();
+        long start = System.nanoTime();
+        long events = 0;
+        for (Document commit : log.find().batchSize(5000)) {
+            events += commit.getInteger("n");
+        }
+        double rawRate = events / ((System.nanoTime() - start) / 1e9);
+        start = System.nanoTime();
+        PlainHttp.Response accepted = q.post("/api/replays", "");
+        if (accepted.status() != 202) {
+            throw new IllegalStateException("replay refused: " + accepted.status() + " " + accepted.body());
+        }
+        JsonNode latest;
+        do {
+            Thread.sleep(20);
+            latest = JSON.readTree(q.get("/api/replays/latest").body());
+        } while (!"FINISHED".equals(latest.get("state").asText()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String after = q.get("/api/statistics/" + period + ".csv").body();
+        System.out.printf(Locale.ROOT, "log %dx (%,d events): replay %.1f s = %,.0f events/s; raw driver reads the log at %,.0f events/s;"
+                        + " ratio %.0f%%; digest unchanged: %s%n", times, events, seconds, events / seconds, rawRate,
+                100 * (events / seconds) / rawRate, before.equals(after));
+    }
+
+    /** Appends copies of the first {@code length} positions under other demand ids, up to {@code times} the log. */
+    private static void multiply(MongoCollection<Document> log, long length, int times) {
+        List<Document> original = log.find(new Document("_id", new Document("$lte", length))).into(new ArrayList<>());
+        original.sort((a, b) -> Long.compare(((Number) a.get("_id")).longValue(), ((Number) b.get("_id")).longValue()));
+        for (int copy = 1; copy < times; copy++) {
+            List<Document> batch = new ArrayList<>();
+            for (Document commit : original) {
+                long position = ((Number) commit.get("_id")).longValue() + copy * length;
+                List<Document> events = new ArrayList<>();
+                for (Document e : commit.getList("events", Document.class)) {
+                    String agg = e.getString("agg");
+                    String renamed = agg + "~" + copy;
+                    events.add(new Document(e).append("agg", renamed).append("id", e.getString("id") + "~" + copy)
+                            .append("payload", e.getString("payload").replace("\"demandId\":\"" + agg + "\"", "\"demandId\":\"" + renamed + "\"")));
+                }
+                String stream = commit.getString("stream");
+                batch.add(new Document(commit).append("_id", position).append("stream", stream.startsWith("@") ? "@" + position
+                                : stream.replace("/", "~" + copy + "/")).append("idem", "@" + position).append("events", events));
+                if (batch.size() == 1000) {
+                    log.insertMany(batch);
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                log.insertMany(batch);
+            }
+        }
+    }
+}
