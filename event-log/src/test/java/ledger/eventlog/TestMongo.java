@@ -18,6 +18,7 @@ public final class TestMongo {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static String embeddedBase;
     private static String containerBase;
+    private static boolean skipReported;
 
     private TestMongo() {
     }
@@ -44,6 +45,11 @@ public final class TestMongo {
             docker = DockerClientFactory.instance().isDockerAvailable();
         } catch (Throwable e) {
             docker = false;
+        }
+        if (!docker && !skipReported) {
+            skipReported = true;
+            System.out.println("[real MongoDB] Docker is not available here: the runs against MongoDB 7 (Testcontainers) "
+                    + "are skipped; set MONGODB_URI to run every test against a MongoDB of your choice");
         }
         Assumptions.assumeTrue(docker, "Docker is not available here: the run against a real MongoDB (mongo:7 replica set "
                 + "through Testcontainers) is skipped; it runs wherever Docker is, and MONGODB_URI runs every test on a MongoDB of your choice");

@@ -38,6 +38,22 @@ abstract class FixtureEndToEndContract {
             assertThat(json.get("total").get("requests").asLong()).isEqualTo(34_494);
             assertThat(json.get("total").get("contentPct").decimalValue()).isEqualByComparingTo("2.62");
             assertThat(json.get("rows").size()).isEqualTo(expected.split("\n").length - 2);
+
+            JsonNode audit = ledger.getQuery("/api/audits/2014-H1").json();
+            assertThat(audit.get("matches").asBoolean()).isTrue();
+            assertThat(audit.get("recomputedDigest").asText()).isEqualTo(digest);
+
+            for (int replay = 1; replay <= 2; replay++) {
+                int number = replay;
+                assertThat(ledger.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ledger.queries + "/api/replays"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build()).status()).isEqualTo(202);
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    JsonNode latest = ledger.getQuery("/api/replays/latest").json();
+                    return latest.get("number").asInt() == number && "FINISHED".equals(latest.get("state").asText());
+                });
+                await().atMost(Duration.ofSeconds(5)).until(() -> ledger.getQuery("/api/statistics/2014-H1.csv").body().equals(expected));
+                assertThat(ledger.getQuery("/api/statistics/2014-H1").json().get("digest").asText()).isEqualTo(digest);
+            }
         }
     }
 }
