@@ -2,7 +2,6 @@ package ledger.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -22,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import ledger.command.CommandSide;
+import ledger.eventlog.FixtureCommands;
 import ledger.query.QuerySide;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -105,7 +105,7 @@ public final class QueryBenchmark {
             done.add(pool.submit(() -> {
                 try (PlainHttp http = new PlainHttp(commands.getHost(), commands.getPort())) {
                     for (JsonNode c : part) {
-                        PlainHttp.Response r = http.post(path(c), body(c));
+                        PlainHttp.Response r = http.post(FixtureCommands.path(c), FixtureCommands.body(c));
                         if (r.status() != 201) {
                             throw new IllegalStateException(c + " answered " + r.status() + " " + r.body());
                         }
@@ -121,28 +121,6 @@ public final class QueryBenchmark {
         }
         pool.shutdown();
         return new long[] {highest.get(), lastAt.get()};
-    }
-
-    static String path(JsonNode c) {
-        String id = c.get("demandId").asText();
-        return switch (c.get("op").asText()) {
-            case "receive" -> "/api/demands";
-            case "disclose-content" -> "/api/demands/" + id + "/content-disclosures";
-            case "disclose-subscriber" -> "/api/demands/" + id + "/subscriber-disclosures";
-            case "no-data" -> "/api/demands/" + id + "/no-data-found";
-            case "reject" -> "/api/demands/" + id + "/rejection";
-            case "correct" -> "/api/demands/" + id + "/corrections";
-            default -> throw new IllegalArgumentException(c.toString());
-        };
-    }
-
-    static String body(JsonNode c) {
-        ObjectNode body = c.deepCopy();
-        body.remove("op");
-        if (!c.get("op").asText().equals("receive")) {
-            body.remove("demandId");
-        }
-        return body.toString();
     }
 
     private static void latency(URI queries, String path, int clients, int seconds) throws Exception {

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import ledger.command.CommandSide;
+import ledger.eventlog.FixtureCommands;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -113,7 +114,7 @@ final class RunningLedger implements AutoCloseable {
                 results.add(pool.submit(() -> {
                     long highest = 0;
                     for (JsonNode c : part) {
-                        Answer a = post(path(c), body(c));
+                        Answer a = post(FixtureCommands.path(c), FixtureCommands.body(c));
                         if (a.status() != 201) {
                             throw new AssertionError("command " + c + " answered " + a.status() + " " + a.body());
                         }
@@ -130,28 +131,6 @@ final class RunningLedger implements AutoCloseable {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    static String path(JsonNode c) {
-        String id = c.get("demandId").asText();
-        return switch (c.get("op").asText()) {
-            case "receive" -> "/api/demands";
-            case "disclose-content" -> "/api/demands/" + id + "/content-disclosures";
-            case "disclose-subscriber" -> "/api/demands/" + id + "/subscriber-disclosures";
-            case "no-data" -> "/api/demands/" + id + "/no-data-found";
-            case "reject" -> "/api/demands/" + id + "/rejection";
-            case "correct" -> "/api/demands/" + id + "/corrections";
-            default -> throw new IllegalArgumentException(c.toString());
-        };
-    }
-
-    static String body(JsonNode c) {
-        com.fasterxml.jackson.databind.node.ObjectNode body = c.deepCopy();
-        body.remove("op");
-        if (!c.get("op").asText().equals("receive")) {
-            body.remove("demandId");
-        }
-        return body.toString();
     }
 
     static InputStream resource(String name) {

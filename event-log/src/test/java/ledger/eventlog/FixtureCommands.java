@@ -1,0 +1,36 @@
+package ledger.eventlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * How a fixture's operator log (`op` plus the HTTP body of api.md) maps to the command API, as the acceptance
+ * client maps it: shared by the end-to-end tests and the benchmarks.
+ */
+public final class FixtureCommands {
+
+    private FixtureCommands() {
+    }
+
+    public static String path(JsonNode command) {
+        String id = command.get("demandId").asText();
+        return switch (command.get("op").asText()) {
+            case "receive" -> "/api/demands";
+            case "disclose-content" -> "/api/demands/" + id + "/content-disclosures";
+            case "disclose-subscriber" -> "/api/demands/" + id + "/subscriber-disclosures";
+            case "no-data" -> "/api/demands/" + id + "/no-data-found";
+            case "reject" -> "/api/demands/" + id + "/rejection";
+            case "correct" -> "/api/demands/" + id + "/corrections";
+            default -> throw new IllegalArgumentException("unknown op in " + command);
+        };
+    }
+
+    public static String body(JsonNode command) {
+        ObjectNode body = command.deepCopy();
+        body.remove("op");
+        if (!command.get("op").asText().equals("receive")) {
+            body.remove("demandId");
+        }
+        return body.toString();
+    }
+}
