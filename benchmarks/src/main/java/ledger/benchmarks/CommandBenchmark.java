@@ -5,11 +5,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,17 +41,14 @@ public final class CommandBenchmark {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         System.setProperty("axoniq.update-checker.disabled", "true");
-        Path dir = Files.createTempDirectory("ledger-bench");
-        MongoServer server = new MongoServer(backend.equals("h2") ? new H2Backend(dir.resolve("bench.mv").toString()) : new MemoryBackend());
+        MongoServer server = BenchServer.start(backend);
         String base = server.bindAndGetConnectionString();
         String uri = base + "/bench";
         ConfigurableApplicationContext app = CommandSide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
                 "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", "--logging.level.root=warn");
         String url = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         MongoEventLog log = app.getBean(MongoEventLog.class);
-        System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s; backend %s; %d clients, %d s per measurement%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"),
-                backend, clients, seconds);
+        BenchServer.describe(backend, "%d clients, %d s per measurement".formatted(clients, seconds));
         try (MongoClient raw = MongoClients.create(base)) {
             MongoDatabase rawDb = raw.getDatabase("rawbench");
             MongoCollection<Document> rawLog = rawDb.getCollection("event_log");

@@ -3,8 +3,6 @@ package ledger.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -42,8 +40,7 @@ public final class QueryBenchmark {
         Path fixture = Path.of(args.length > 1 ? args[1] : "../query-side/src/test/resources/fixtures/microsoft-lerr-2014-h1-tricky");
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         System.setProperty("axoniq.update-checker.disabled", "true");
-        Path dir = Files.createTempDirectory("ledger-bench");
-        MongoServer server = new MongoServer(backend.equals("h2") ? new H2Backend(dir.resolve("bench.mv").toString()) : new MemoryBackend());
+        MongoServer server = BenchServer.start(backend);
         String uri = server.bindAndGetConnectionString() + "/bench";
         ConfigurableApplicationContext commandSide = CommandSide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
                 "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", "--logging.level.root=warn");
@@ -51,9 +48,7 @@ public final class QueryBenchmark {
                 "--spring.jmx.enabled=false", "--logging.level.root=warn");
         URI commands = URI.create("http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port"));
         URI queries = URI.create("http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port"));
-        System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s; backend %s; fixture %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"),
-                backend, fixture.getFileName());
+        BenchServer.describe(backend, "fixture " + fixture.getFileName());
         try {
             List<JsonNode> log = read(fixture.resolve("commands.jsonl.gz"));
             String period = log.get(0).get("demandId").asText().substring(0, 7);

@@ -6,10 +6,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +31,7 @@ public final class ReplayBenchmark {
         String backend = args.length > 0 ? args[0] : "memory";
         Path fixture = Path.of(args.length > 1 ? args[1] : "../query-side/src/test/resources/fixtures/microsoft-lerr-2014-h1-tricky");
         System.setProperty("axoniq.update-checker.disabled", "true");
-        Path dir = Files.createTempDirectory("ledger-bench");
-        MongoServer server = new MongoServer(backend.equals("h2") ? new H2Backend(dir.resolve("bench.mv").toString()) : new MemoryBackend());
+        MongoServer server = BenchServer.start(backend);
         String base = server.bindAndGetConnectionString();
         String uri = base + "/bench";
         ConfigurableApplicationContext commandSide = CommandSide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
@@ -44,9 +40,7 @@ public final class ReplayBenchmark {
                 "--spring.jmx.enabled=false", "--logging.level.root=warn");
         URI commands = URI.create("http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port"));
         URI queries = URI.create("http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port"));
-        System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s; backend %s; fixture %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"),
-                backend, fixture.getFileName());
+        BenchServer.describe(backend, "fixture " + fixture.getFileName());
         try (MongoClient raw = MongoClients.create(base)) {
             MongoCollection<Document> log = raw.getDatabase("bench").getCollection("event_log");
             List<JsonNode> commandsLog = QueryBenchmark.read(fixture.resolve("commands.jsonl.gz"));
