@@ -10,11 +10,6 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice
 class CommandErrors {
 
-    @ExceptionHandler(RequestBody.Invalid.class)
-    ProblemDetail invalid(RequestBody.Invalid e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
-    }
-
     @ExceptionHandler(DemandRefused.InvalidField.class)
     ProblemDetail invalidField(DemandRefused.InvalidField e) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());

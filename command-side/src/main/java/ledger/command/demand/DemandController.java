@@ -123,7 +123,7 @@ class DemandController {
         String requestHash = key == null ? null : hash(kind + "\n" + command);
         if (key != null) {
             if (key.isBlank() || key.length() > 200) {
-                throw new RequestBody.Invalid("Idempotency-Key", "the Idempotency-Key header must be 1 to 200 characters");
+                throw new DemandRefused.InvalidField("Idempotency-Key", "the Idempotency-Key header must be 1 to 200 characters");
             }
             Optional<ResponseEntity<Map<String, Object>>> earlier = answerForKey(key, requestHash, kind);
             if (earlier.isPresent()) {
@@ -172,7 +172,7 @@ class DemandController {
 
     private static String demandId(String id, String field) {
         if (!DEMAND_ID.matcher(id).matches()) {
-            throw new RequestBody.Invalid(field, field + " '" + id + "' must be 1 to 128 letters, digits or . _ : -");
+            throw new DemandRefused.InvalidField(field, field + " '" + id + "' must be 1 to 128 letters, digits or . _ : -");
         }
         return id;
     }

@@ -25,21 +25,21 @@ final class RequestBody {
 
     static RequestBody parse(ObjectMapper mapper, String text, Set<String> allowed) {
         if (text == null || text.isBlank()) {
-            throw new Invalid("body", "the request has no body; a JSON object is expected");
+            throw new DemandRefused.InvalidField("body", "the request has no body; a JSON object is expected");
         }
         JsonNode node;
         try {
             node = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new Invalid("body", "the body is not valid JSON: " + e.getOriginalMessage());
+            throw new DemandRefused.InvalidField("body", "the body is not valid JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw new Invalid("body", "the body must be a JSON object");
+            throw new DemandRefused.InvalidField("body", "the body must be a JSON object");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                throw new Invalid(name, "unknown field '" + name + "'; expected " + new TreeSet<>(allowed));
+                throw new DemandRefused.InvalidField(name, "unknown field '" + name + "'; expected " + new TreeSet<>(allowed));
             }
         }
         return new RequestBody(node);
@@ -52,7 +52,7 @@ final class RequestBody {
     String text(String field) {
         JsonNode value = required(field);
         if (!value.isTextual() || value.asText().isBlank()) {
-            throw new Invalid(field, field + " must be a non-empty string");
+            throw new DemandRefused.InvalidField(field, field + " must be a non-empty string");
         }
         return value.asText().trim();
     }
@@ -62,14 +62,14 @@ final class RequestBody {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new Invalid(field, field + " '" + text + "' is not an ISO-8601 instant, such as 2014-03-02T10:15:00Z");
+            throw new DemandRefused.InvalidField(field, field + " '" + text + "' is not an ISO-8601 instant, such as 2014-03-02T10:15:00Z");
         }
     }
 
     Jurisdiction jurisdiction(String field) {
         String code = textual(field, "an ISO 3166-1 alpha-2 code in upper case");
         if (!Jurisdiction.isKnown(code)) {
-            throw new Invalid(field, field + " '" + code + "' is not an ISO 3166-1 alpha-2 code in upper case");
+            throw new DemandRefused.InvalidField(field, field + " '" + code + "' is not an ISO 3166-1 alpha-2 code in upper case");
         }
         return new Jurisdiction(code);
     }
@@ -79,19 +79,19 @@ final class RequestBody {
         try {
             return Enum.valueOf(type, text);
         } catch (IllegalArgumentException e) {
-            throw new Invalid(field, field + " '" + text + "' is not one of " + Arrays.toString(type.getEnumConstants()));
+            throw new DemandRefused.InvalidField(field, field + " '" + text + "' is not one of " + Arrays.toString(type.getEnumConstants()));
         }
     }
 
     <T> List<T> strings(String field, Function<String, T> convert) {
         JsonNode value = required(field);
         if (!value.isArray()) {
-            throw new Invalid(field, field + " must be an array of strings");
+            throw new DemandRefused.InvalidField(field, field + " must be an array of strings");
         }
         List<T> result = new ArrayList<>(value.size());
         for (JsonNode item : value) {
             if (!item.isTextual() || item.asText().isBlank()) {
-                throw new Invalid(field, field + " must hold only non-empty strings");
+                throw new DemandRefused.InvalidField(field, field + " must hold only non-empty strings");
             }
             result.add(convert.apply(item.asText()));
         }
@@ -101,7 +101,7 @@ final class RequestBody {
     private String textual(String field, String expected) {
         JsonNode value = required(field);
         if (!value.isTextual()) {
-            throw new Invalid(field, field + " must be a string: " + expected);
+            throw new DemandRefused.InvalidField(field, field + " must be a string: " + expected);
         }
         return value.asText();
     }
@@ -109,22 +109,8 @@ final class RequestBody {
     private JsonNode required(String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            throw new Invalid(field, "missing field '" + field + "'");
+            throw new DemandRefused.InvalidField(field, "missing field '" + field + "'");
         }
         return value;
-    }
-
-    /** A malformed or invalid body: 400, naming the field. */
-    static final class Invalid extends RuntimeException {
-        private final String field;
-
-        Invalid(String field, String message) {
-            super(message);
-            this.field = field;
-        }
-
-        String field() {
-            return field;
-        }
     }
 }

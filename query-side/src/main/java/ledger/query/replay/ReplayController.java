@@ -2,10 +2,10 @@ package ledger.query.replay;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import ledger.query.Problems;
 import ledger.query.projection.ProjectionTarget;
 import org.bson.Document;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,11 +26,8 @@ class ReplayController {
     @PostMapping("/api/replays")
     ResponseEntity<?> request() {
         if (!figures.requestReplay()) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-                    "a replay is already requested or running; follow it at /api/replays/latest");
-            problem.setTitle("Replay already running");
-            problem.setProperty("field", "replay");
-            return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+            throw Problems.refused(HttpStatus.CONFLICT, "Replay already running",
+                    "a replay is already requested or running; follow it at /api/replays/latest", "replay");
         }
         starter.startIfRequested();
         return ResponseEntity.accepted().header("Location", "/api/replays/latest").body(latest().getBody());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ledger.query.Problems;
 import ledger.query.audit.Changes;
 import ledger.query.audit.LogRecounter;
 import ledger.query.audit.Periods;
@@ -24,7 +25,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Published reports (counting rule 13): a version freezes a period's figures with their log position and
@@ -121,7 +121,7 @@ class ReportController {
     private Document report(Period period, String version) {
         Document report = version.matches("[1-9][0-9]{0,8}") ? reports.find(new Document("_id", period + "/" + version)).first() : null;
         if (report == null) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no published version " + version + " of " + period);
+            throw Problems.refused(HttpStatus.NOT_FOUND, "Unknown report version", "no published version " + version + " of " + period, "version");
         }
         return report;
     }

@@ -2,6 +2,7 @@ package ledger.query.statistics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import ledger.query.Problems;
 import ledger.query.audit.LogRecounter;
 import ledger.query.audit.Periods;
 import ledger.query.figures.Period;
@@ -11,9 +12,7 @@ import ledger.query.projection.FiguresStore;
 import ledger.query.projection.ProjectionTarget;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -93,11 +92,8 @@ class StatisticsController {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "asOf '" + text + "' is not a log position (a whole number, 0 or more)");
-        problem.setTitle("Invalid asOf");
-        problem.setProperty("field", "asOf");
-        throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+        throw Problems.refused(HttpStatus.BAD_REQUEST, "Invalid asOf",
+                "asOf '" + text + "' is not a log position (a whole number, 0 or more)", "asOf");
     }
 
     static Map<String, Object> json(Row row) {
