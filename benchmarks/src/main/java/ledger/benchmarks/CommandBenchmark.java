@@ -138,6 +138,29 @@ public final class CommandBenchmark {
     }
 
     private static double measureHttp(String url, int clients, int seconds, long maxCommands) throws Exception {
+        URI target = URI.create(url);
+        return rate(clients, seconds, maxCommands, (client, run, commands, going) -> {
+            try (PlainHttp http = new PlainHttp(target.getHost(), target.getPort())) {
+                for (long i = 0; going.getAsBoolean(); i++) {
+                    String id = "bench-" + client + "-" + run + "-" + i;
+                    post(http, "/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"2014-03-02T10:15:00Z\","
+                            + "\"jurisdiction\":\"US\",\"agency\":\"FBI\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"a" + i + "@example.org\"]}");
+                    String op = MIX[(int) (i % MIX.length)];
+                    post(http, "/api/demands/" + id + "/" + op, op.equals("rejection")
+                            ? "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"reason\":\"OVERBROAD\"}" : "{\"occurredAt\":\"2014-03-03T10:15:00Z\"}");
+                    commands.addAndGet(2);
+                }
+            }
+        });
+    }
+
+    /** A client's loop: logs commands while {@code going} says so, counting them in {@code commands}. */
+    private interface Client {
+        void run(int client, long run, AtomicLong commands, java.util.function.BooleanSupplier going) throws Exception;
+    }
+
+    /** Runs {@code clients} loops for {@code seconds} (or up to {@code maxCommands}) and answers commands per second. */
+    private static double rate(int clients, int seconds, long maxCommands, Client loop) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicLong commands = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -146,20 +169,7 @@ public final class CommandBenchmark {
         for (int c = 0; c < clients; c++) {
             int client = c;
             done.add(pool.submit(() -> {
-                URI target = URI.create(url);
-                PlainHttp http = new PlainHttp(target.getHost(), target.getPort());
-                long i = 0;
-                while (System.nanoTime() < end && commands.get() < maxCommands) {
-                    String id = "bench-" + client + "-" + start + "-" + i;
-                    post(http, "/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"2014-03-02T10:15:00Z\","
-                            + "\"jurisdiction\":\"US\",\"agency\":\"FBI\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"a" + i + "@example.org\"]}");
-                    String op = MIX[(int) (i % MIX.length)];
-                    post(http, "/api/demands/" + id + "/" + op, op.equals("rejection")
-                            ? "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"reason\":\"OVERBROAD\"}" : "{\"occurredAt\":\"2014-03-03T10:15:00Z\"}");
-                    commands.addAndGet(2);
-                    i++;
-                }
-                http.close();
+                loop.run(client, start, commands, () -> System.nanoTime() < end && commands.get() < maxCommands);
                 return null;
             }));
         }
@@ -180,32 +190,16 @@ public final class CommandBenchmark {
     /** Per command: read the demand's commits by their unique stream keys, then insert the next commit. */
     private static double measureRaw(MongoCollection<Document> rawLog, int clients, int seconds) throws Exception {
         AtomicLong position = new AtomicLong(rawLog.countDocuments());
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        AtomicLong commands = new AtomicLong();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        long start = System.nanoTime();
-        List<Future<?>> done = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            done.add(pool.submit(() -> {
-                long i = 0;
-                while (System.nanoTime() < end) {
-                    String id = "raw-" + client + "-" + start + "-" + i;
-                    for (int seq = 0; seq < 2; seq++) {
-                        List<String> keys = List.of(id + "/0", id + "/1", id + "/2", id + "/3");
-                        rawLog.find(new Document("stream", new Document("$in", keys))).into(new ArrayList<>());
-                        rawLog.insertOne(commit(position.incrementAndGet(), id + "/" + seq));
-                        commands.incrementAndGet();
-                    }
-                    i++;
+        return rate(clients, seconds, Long.MAX_VALUE, (client, run, commands, going) -> {
+            for (long i = 0; going.getAsBoolean(); i++) {
+                String id = "raw-" + client + "-" + run + "-" + i;
+                for (int seq = 0; seq < 2; seq++) {
+                    List<String> keys = List.of(id + "/0", id + "/1", id + "/2", id + "/3");
+                    rawLog.find(new Document("stream", new Document("$in", keys))).into(new ArrayList<>());
+                    rawLog.insertOne(commit(position.incrementAndGet(), id + "/" + seq));
+                    commands.incrementAndGet();
                 }
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        pool.shutdown();
-        return commands.get() / ((System.nanoTime() - start) / 1e9);
+            }
+        });
     }
 }

@@ -26,9 +26,20 @@ public class LogRecounter {
 
     /** The recount of every event at or before {@code position}. */
     public Recount upTo(long position) {
-        Recount recount = new Recount();
-        TrackingToken after = null;
-        long reached = 0;
+        return advance(new Recount(), 0, position);
+    }
+
+    /**
+     * A copy of {@code earlier} (the recount up to {@code earlierPosition}) carried on up to {@code position}:
+     * the log before {@code earlierPosition} is not read again.
+     */
+    public Recount onwards(Recount earlier, long earlierPosition, long position) {
+        return advance(earlier.copy(), earlierPosition, position);
+    }
+
+    private Recount advance(Recount recount, long from, long position) {
+        TrackingToken after = from == 0 ? null : new GlobalSequenceTrackingToken(from);
+        long reached = from;
         while (reached < position) {
             long before = reached;
             try (Stream<? extends TrackedEventMessage<?>> events = log.readEvents(after, false)) {

@@ -30,6 +30,13 @@ public final class Recount {
         }
     }
 
+    /** An independent copy (demand states are immutable, so the map is all there is to copy). */
+    public Recount copy() {
+        Recount copy = new Recount();
+        copy.demands.putAll(demands);
+        return copy;
+    }
+
     public Map<String, DemandState> demands() {
         return demands;
     }

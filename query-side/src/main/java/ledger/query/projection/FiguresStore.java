@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import ledger.query.figures.DemandState;
 import ledger.query.figures.Period;
 import ledger.query.figures.PeriodFigures;
@@ -88,11 +87,6 @@ public final class FiguresStore {
     }
 
     public record Snapshot(long position, PeriodFigures figures) {
-    }
-
-    /** The state of one demand as projected, if it was received. */
-    public Optional<DemandState> demand(String demandId) {
-        return Optional.ofNullable(demands.find(new Document("_id", demandId)).first()).map(FiguresStore::demandState);
     }
 
     /** The projected state of the given demands (those never projected are absent). */

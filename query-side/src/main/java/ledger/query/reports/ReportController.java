@@ -89,7 +89,8 @@ class ReportController {
         Document report = report(period, version);
         long today = figures.store().position();
         Recount then = recounter.upTo(position(report));
-        Recount now = recounter.upTo(today);
+        // today's recount carries on from the version's, so the log up to the version is read once
+        Recount now = today >= position(report) ? recounter.onwards(then, position(report), today) : recounter.upTo(today);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("period", period.toString());
         answer.put("version", report.getInteger("version"));
