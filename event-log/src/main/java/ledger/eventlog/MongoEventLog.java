@@ -411,6 +411,90 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                 e.getString("payload"), e.getString("meta")));
     }
 
+    // ---------------------------------------------------------------- bulk reads, outside Axon
+
+    /**
+     * Every event at or before {@code upTo}, read with one cursor over the log: the fast way through the whole
+     * log (a replay, an audit). The cursor asks for no order (sorting would make the embedded server sort the
+     * whole log under its lock), so events come in no particular order across demands; each demand's events
+     * still come in sequence order, because an event that arrives before its predecessor is held back until
+     * the predecessor has been delivered.
+     */
+    public void scan(long upTo, Consumer<LoggedEvent> consumer) {
+        Map<String, Long> nextSequence = new HashMap<>();
+        Map<String, java.util.TreeMap<Long, LoggedEvent>> heldBack = new HashMap<>();
+        Document filter = new Document("_id", new Document("$lte", upTo));
+        for (Document commit : commits.find(filter).projection(SCANNED_FIELDS).batchSize(5000)) {
+            long first = ((Number) commit.get("_id")).longValue();
+            List<Document> events = commit.getList("events", Document.class);
+            for (int i = 0; i < events.size() && first + i <= upTo; i++) {
+                LoggedEvent event = logged(first + i, events.get(i));
+                String demand = event.aggregateId();
+                if (demand == null) {
+                    consumer.accept(event);
+                    continue;
+                }
+                long expected = nextSequence.getOrDefault(demand, 0L);
+                if (event.sequenceNumber() != expected) {
+                    heldBack.computeIfAbsent(demand, d -> new java.util.TreeMap<>()).put(event.sequenceNumber(), event);
+                    continue;
+                }
+                consumer.accept(event);
+                expected++;
+                java.util.TreeMap<Long, LoggedEvent> waiting = heldBack.get(demand);
+                while (waiting != null && waiting.containsKey(expected)) {
+                    consumer.accept(waiting.remove(expected++));
+                }
+                if (waiting != null && waiting.isEmpty()) {
+                    heldBack.remove(demand);
+                }
+                nextSequence.put(demand, expected);
+            }
+        }
+        if (!heldBack.isEmpty()) {
+            throw new EventStoreException("the log up to " + upTo + " misses events before " + heldBack.values().iterator().next().firstEntry().getValue());
+        }
+    }
+
+    private static final Document SCANNED_FIELDS = new Document("events.agg", 1).append("events.seq", 1)
+            .append("events.type", 1).append("events.rev", 1).append("events.payload", 1);
+
+    /** The events after position {@code after} and at or before {@code upTo}, in position order. */
+    public void follow(long after, long upTo, Consumer<LoggedEvent> consumer) {
+        LogReader reader = new LogReader(after);
+        boolean[] beyond = {false};
+        while (!beyond[0] && reader.tryAdvance(data -> {
+            TrackedDomainEventData<?> event = (TrackedDomainEventData<?>) data;
+            if (event.trackingToken().position().orElseThrow() > upTo) {
+                beyond[0] = true;
+            } else {
+                consumer.accept(logged(event));
+            }
+        })) {
+            // each event is handed on inside tryAdvance
+        }
+    }
+
+    /** A demand's events, in sequence order, with their positions. */
+    public List<LoggedEvent> eventsOf(String aggregateIdentifier) {
+        return readEventData(aggregateIdentifier, 0).map(d -> logged((TrackedDomainEventData<?>) d)).toList();
+    }
+
+    private LoggedEvent logged(TrackedDomainEventData<?> d) {
+        return new LoggedEvent(d.trackingToken().position().orElseThrow(), d.getAggregateIdentifier(), d.getSequenceNumber(),
+                payload(d.getPayload().getType().getName(), d.getPayload().getType().getRevision(), (String) d.getPayload().getData()));
+    }
+
+    private LoggedEvent logged(long position, Document e) {
+        Object seq = e.get("seq");
+        return new LoggedEvent(position, e.getString("agg"), seq == null ? 0 : ((Number) seq).longValue(),
+                payload(e.getString("type"), e.getString("rev"), e.getString("payload")));
+    }
+
+    private Object payload(String type, String revision, String json) {
+        return getEventSerializer().deserialize(new org.axonframework.serialization.SimpleSerializedObject<>(json, String.class, type, revision));
+    }
+
     // ---------------------------------------------------------------- tokens
 
     @Override

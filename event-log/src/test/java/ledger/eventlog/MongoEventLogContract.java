@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
@@ -30,7 +28,6 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
-import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,10 +56,7 @@ abstract class MongoEventLogContract {
     }
 
     private MongoEventLog newLog() {
-        JacksonSerializer serializer = JacksonSerializer.builder()
-                .objectMapper(new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS))
-                .build();
-        return MongoEventLog.builder().database(database).eventSerializer(serializer).snapshotSerializer(serializer).build();
+        return TestMongo.eventLog(database);
     }
 
     private static DomainEventMessage<?> received(String id) {
@@ -112,6 +106,64 @@ abstract class MongoEventLogContract {
         assertThat(log.readEvents("a", 18).asStream().map(DomainEventMessage::getSequenceNumber).toList()).containsExactly(18L, 19L, 20L);
         assertThat(log.lastSequenceNumberFor("a")).contains(20L);
         assertThat(log.readEvents("nobody", 0).hasNext()).isFalse();
+    }
+
+    /**
+     * A scan asks for no order, so a backend may return commits in any order: here the log's documents are
+     * stored again in reverse. Each demand's events still come in sequence order, and only those up to the
+     * position.
+     */
+    @Test
+    void aScanDeliversEveryEventUpToAPositionEachDemandInSequence() {
+        MongoEventLog log = newLog();
+        log.appendEvents(List.of(received("a")));
+        log.appendEvents(List.of(received("b")));
+        for (int seq = 1; seq <= 5; seq++) {
+            log.appendEvents(List.of(disclosed("a", seq)));
+        }
+        log.appendEvents(List.of(disclosed("b", 1), disclosed("b", 2)));
+        log.appendEvents(List.of(disclosed("a", 6)));
+        var commits = database.getCollection("event_log");
+        List<org.bson.Document> stored = commits.find().into(new ArrayList<>());
+        commits.deleteMany(new org.bson.Document());
+        for (int i = stored.size() - 1; i >= 0; i--) {
+            commits.insertOne(stored.get(i));
+        }
+
+        List<LoggedEvent> scanned = new ArrayList<>();
+        newLog().scan(9, scanned::add);
+        assertThat(scanned).extracting(LoggedEvent::position).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(scanned.stream().filter(e -> e.aggregateId().equals("a")).map(LoggedEvent::sequenceNumber).toList())
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(scanned.stream().filter(e -> e.aggregateId().equals("b")).map(LoggedEvent::sequenceNumber).toList())
+                .containsExactly(0L, 1L, 2L);
+        assertThat(scanned.stream().filter(e -> e.position() == 9).findFirst().orElseThrow().payload())
+                .isEqualTo(new SubscriberDataDisclosed("b", Instant.parse("2014-03-03T10:15:00Z")));
+        assertThat(scanned.stream().filter(e -> e.position() == 1).findFirst().orElseThrow().payload())
+                .isInstanceOf(DemandReceived.class);
+    }
+
+    @Test
+    void followingAndADemandsEventsCarryTheirPositions() {
+        MongoEventLog log = newLog();
+        log.appendEvents(List.of(received("a")));
+        for (int i = 0; i < 1500; i++) {
+            log.appendEvents(List.of(received("x" + i)));
+        }
+        log.appendEvents(List.of(disclosed("a", 1), disclosed("a", 2)));
+        List<LoggedEvent> followed = new ArrayList<>();
+        log.follow(1200, 1502, followed::add);
+        assertThat(followed).extracting(LoggedEvent::position)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1201, 1502).boxed().toList());
+        assertThat(followed.get(followed.size() - 1).aggregateId()).isEqualTo("a");
+        followed.clear();
+        log.follow(1500, 2000, followed::add);
+        assertThat(followed).extracting(LoggedEvent::position).containsExactly(1501L, 1502L, 1503L);
+
+        assertThat(log.eventsOf("a")).extracting(LoggedEvent::position).containsExactly(1L, 1502L, 1503L);
+        assertThat(log.eventsOf("a")).extracting(LoggedEvent::sequenceNumber).containsExactly(0L, 1L, 2L);
+        assertThat(log.eventsOf("a").get(1).payload()).isInstanceOf(SubscriberDataDisclosed.class);
+        assertThat(log.eventsOf("nobody")).isEmpty();
     }
 
     @Test

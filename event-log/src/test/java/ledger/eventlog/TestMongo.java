@@ -23,6 +23,15 @@ public final class TestMongo {
     private TestMongo() {
     }
 
+    /** An event log on the database, with the services' serializer settings. */
+    public static MongoEventLog eventLog(com.mongodb.client.MongoDatabase database) {
+        org.axonframework.serialization.json.JacksonSerializer serializer = org.axonframework.serialization.json.JacksonSerializer.builder()
+                .objectMapper(new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules()
+                        .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS))
+                .build();
+        return MongoEventLog.builder().database(database).eventSerializer(serializer).snapshotSerializer(serializer).build();
+    }
+
     /** A connection string with a fresh database, on MONGODB_URI or the in-process server. */
     public static synchronized String embedded() {
         if (embeddedBase == null) {

@@ -32,11 +32,13 @@ class ReplayKillIT {
         return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private Process querySide(String mongoUri, int port, Path logFile) throws Exception {
+    private Process querySide(String mongoUri, int port, Path logFile, String... properties) throws Exception {
         File jar = new File("target").listFiles((dir, name) -> name.startsWith("query-side-") && name.endsWith("-exec.jar"))[0];
-        return new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                jar.getPath(), "--server.port=" + port, "--ledger.mongodb.uri=" + mongoUri, "--ledger.query.batch-size=10"))
-                .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.getPath(), "--server.port=" + port, "--ledger.mongodb.uri=" + mongoUri, "--ledger.query.batch-size=10",
+                "--ledger.query.replay.stale-seconds=3"));
+        command.addAll(List.of(properties));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
     }
 
     private static int freePort() throws Exception {
@@ -54,7 +56,8 @@ class ReplayKillIT {
         int port = freePort();
         String queries = "http://127.0.0.1:" + port;
         Path logs = Files.createDirectories(Path.of("target", "replay-kill"));
-        Process first = querySide(uri, port, logs.resolve("first.log"));
+        // the first builds slowly enough to be killed in the middle
+        Process first = querySide(uri, port, logs.resolve("first.log"), "--ledger.query.replay.max-events-per-second=300");
         Process second = null;
         try {
             String commands = "http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port");

@@ -54,7 +54,9 @@ class ReplayTest {
 
     @Test
     void replaysKeepTheDigestsAndResumeAfterAStop() throws Exception {
-        try (RunningLedger ledger = new RunningLedger(TestMongo.embedded(), "--ledger.query.batch-size=10")) {
+        try (RunningLedger ledger = new RunningLedger(TestMongo.embedded(), "--ledger.query.batch-size=10",
+                // slow enough to be caught in the middle
+                "--ledger.query.replay.max-events-per-second=400")) {
             load(ledger, 600);
             String h1 = ledger.getQuery("/api/statistics/2013-H1.csv").body();
             String h2 = ledger.getQuery("/api/statistics/2013-H2.csv").body();

@@ -1,12 +1,7 @@
 package ledger.query.audit;
 
-import java.util.Iterator;
-import java.util.stream.Stream;
+import ledger.eventlog.LoggedEvent;
 import ledger.eventlog.MongoEventLog;
-import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
-import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.stereotype.Component;
 
 /** Folds the raw event log, from its first event up to a position, into a {@link Recount}. */
@@ -24,9 +19,11 @@ public class LogRecounter {
         return log.headPosition();
     }
 
-    /** The recount of every event at or before {@code position}. */
+    /** The recount of every event at or before {@code position}: one pass over the log. */
     public Recount upTo(long position) {
-        return advance(new Recount(), 0, position);
+        Recount recount = new Recount();
+        log.scan(position, event -> apply(recount, event));
+        return recount;
     }
 
     /**
@@ -34,33 +31,14 @@ public class LogRecounter {
      * the log before {@code earlierPosition} is not read again.
      */
     public Recount onwards(Recount earlier, long earlierPosition, long position) {
-        return advance(earlier.copy(), earlierPosition, position);
+        Recount recount = earlier.copy();
+        log.follow(earlierPosition, position, event -> apply(recount, event));
+        return recount;
     }
 
-    private Recount advance(Recount recount, long from, long position) {
-        TrackingToken after = from == 0 ? null : new GlobalSequenceTrackingToken(from);
-        long reached = from;
-        while (reached < position) {
-            long before = reached;
-            try (Stream<? extends TrackedEventMessage<?>> events = log.readEvents(after, false)) {
-                Iterator<? extends TrackedEventMessage<?>> it = events.iterator();
-                while (it.hasNext()) {
-                    TrackedEventMessage<?> event = it.next();
-                    long at = event.trackingToken().position().orElseThrow();
-                    if (at > position) {
-                        return recount;
-                    }
-                    if (event instanceof DomainEventMessage<?> domain) {
-                        recount.apply(domain.getAggregateIdentifier(), event.getPayload());
-                    }
-                    reached = at;
-                }
-            }
-            if (reached == before) {
-                break; // the log ends before the position
-            }
-            after = new GlobalSequenceTrackingToken(reached);
+    private static void apply(Recount recount, LoggedEvent event) {
+        if (event.aggregateId() != null) {
+            recount.apply(event.aggregateId(), event.payload());
         }
-        return recount;
     }
 }

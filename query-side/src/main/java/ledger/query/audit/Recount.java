@@ -15,7 +15,8 @@ import ledger.query.figures.Row;
 
 /**
  * The figures recomputed from the raw events, folded in memory: shares nothing with the projection but the
- * counting rules (DemandState, Period, Outcome, Row, PeriodFigures). Events must be given in log order.
+ * counting rules (DemandState, Period, Outcome, Row, PeriodFigures). Each demand's events must be given in
+ * sequence order; across demands the order does not matter.
  */
 public final class Recount {
 

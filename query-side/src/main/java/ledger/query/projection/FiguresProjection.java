@@ -68,14 +68,18 @@ public class FiguresProjection {
         record(token, event, event.demandId());
     }
 
+    /**
+     * Resetting this processor's token (with Axon's tooling, say) asks for a replay: the redelivered events are
+     * already in the served generation and are left out, while the replay rebuilds a fresh one beside it.
+     */
     @ResetHandler
     void reset() {
-        target.beginReplay();
+        target.requestReplay();
     }
 
     private static void record(TrackingToken token, Object event, String demandId) {
         long position = token.position().orElseThrow(() -> new IllegalStateException("an event without a log position"));
-        batch(CurrentUnitOfWork.get()).add(new FiguresProjector.Recorded(position, event, demandId, token));
+        batch(CurrentUnitOfWork.get()).add(new FiguresProjector.Recorded(position, event, demandId));
     }
 
     private static List<FiguresProjector.Recorded> batch(UnitOfWork<?> unitOfWork) {

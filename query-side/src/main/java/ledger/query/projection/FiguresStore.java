@@ -16,8 +16,13 @@ import org.bson.Document;
 
 /**
  * The projection's collections in MongoDB, one set per generation: demands (what counts of each demand), the
- * rows' counts, the rows' accounts (how many of a row's demands name each pseudonym), and per period a
- * snapshot of its figures with the log position they include. Every read is by {@code _id}.
+ * rows' counts, the rows' accounts (how many of a row's demands name each pseudonym, in buckets by the
+ * pseudonym's first two hex digits, so a row's accounts are a few hundred documents however many there are),
+ * and per period a snapshot of its figures with the log position they include. Every read is by {@code _id}.
+ *
+ * <p>The demands collection holds the demands the projection folded one by one; a generation built by a
+ * replay holds none at first. A demand without a document counts as its events in the log up to the
+ * generation's position say: the log is the truth, the documents only spare reading it again.
  */
 public final class FiguresStore {
 
@@ -117,6 +122,34 @@ public final class FiguresStore {
     static String rowKey(String period, String jurisdiction) {
         return period + "|" + jurisdiction;
     }
+
+    /** The accounts document of a row that counts this pseudonym (pseudonyms are 64 hex digits). */
+    static String bucketKey(String rowKey, String account) {
+        return rowKey + "|" + account.substring(0, Math.min(2, account.length()));
+    }
+
+    static String rowKeyOfBucket(String bucketKey) {
+        return bucketKey.substring(0, bucketKey.lastIndexOf('|'));
+    }
+
+    /**
+     * Writes each period's snapshot from its rows as they stand, then the position: the snapshot is what
+     * readers are served, and the position says which events it includes.
+     */
+    void writeSnapshots(java.util.Collection<String> periodKeys, long position) {
+        for (String period : new java.util.TreeSet<>(periodKeys)) {
+            List<Document> printed = new ArrayList<>();
+            byId(rows, rowKeysOf(period)).values().stream()
+                    .filter(d -> num(d, "requests") > 0)
+                    .sorted(java.util.Comparator.comparing(d -> d.getString("j")))
+                    .forEach(printed::add);
+            periods.replaceOne(new Document("_id", period), new Document("_id", period).append("position", position).append("rows", printed),
+                    UPSERT);
+        }
+        state.replaceOne(new Document("_id", "position"), new Document("_id", "position").append("position", position), UPSERT);
+    }
+
+    private static final com.mongodb.client.model.ReplaceOptions UPSERT = new com.mongodb.client.model.ReplaceOptions().upsert(true);
 
     static Map<String, Document> byId(MongoCollection<Document> collection, java.util.Collection<String> ids) {
         Map<String, Document> found = new HashMap<>();

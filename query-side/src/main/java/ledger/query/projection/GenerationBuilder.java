@@ -1,0 +1,96 @@
+package ledger.query.projection;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.InsertManyOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import ledger.eventlog.MongoEventLog;
+import ledger.query.figures.DemandState;
+import ledger.query.figures.Outcome;
+import ledger.query.figures.Row;
+import org.bson.Document;
+
+/**
+ * Builds a generation of the figures from the log at once, for a replay: every event up to a position is read
+ * with one cursor and folded in memory, and only then are the rows, the accounts and the period snapshots
+ * written, each document once. The demands are not written: a generation answers for a demand without a
+ * document from the log (see {@link FiguresStore}), so the live projection takes over from the position.
+ */
+final class GenerationBuilder {
+
+    /** Told how far the build is; may throw to stop it. */
+    interface Progress {
+        void reached(long events);
+    }
+
+    private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
+    private static final int INSERT_CHUNK = 1000;
+
+    private GenerationBuilder() {
+    }
+
+    /** Writes into the (empty) store the figures of every event at or before {@code upTo}. */
+    static void build(MongoEventLog log, FiguresStore store, long upTo, Progress progress) {
+        Map<String, DemandState> demands = new HashMap<>();
+        long[] events = {0};
+        log.scan(upTo, event -> {
+            if (event.aggregateId() != null) {
+                DemandState next = DemandState.apply(demands.get(event.aggregateId()), event.payload());
+                if (next == null) {
+                    demands.remove(event.aggregateId());
+                } else {
+                    demands.put(event.aggregateId(), next);
+                }
+            }
+            if (++events[0] % 100 == 0) {
+                progress.reached(events[0]);
+            }
+        });
+        progress.reached(events[0]);
+
+        Map<String, long[]> counts = new TreeMap<>();
+        Map<String, Map<String, Document>> buckets = new HashMap<>();
+        Map<String, Set<String>> accounts = new HashMap<>();
+        for (DemandState d : demands.values()) {
+            String rowKey = FiguresStore.rowKey(d.period().toString(), d.jurisdiction());
+            counts.computeIfAbsent(rowKey, k -> new long[Outcome.values().length])[d.outcome().ordinal()]++;
+            Set<String> named = accounts.computeIfAbsent(rowKey, k -> new HashSet<>());
+            for (String account : d.accounts()) {
+                named.add(account);
+                Document bucket = buckets.computeIfAbsent(rowKey, k -> new HashMap<>())
+                        .computeIfAbsent(FiguresStore.bucketKey(rowKey, account), k -> new Document());
+                bucket.put(account, FiguresStore.num(bucket, account) + 1);
+            }
+        }
+        List<Document> rows = new ArrayList<>();
+        Set<String> periods = new HashSet<>();
+        counts.forEach((rowKey, c) -> {
+            String jurisdiction = rowKey.substring(rowKey.indexOf('|') + 1);
+            Row row = Row.empty(jurisdiction);
+            for (Outcome o : Outcome.values()) {
+                row = row.plus(o, c[o.ordinal()], 0);
+            }
+            row = row.plus(Outcome.PENDING, 0, accounts.get(rowKey).size());
+            rows.add(FiguresStore.rowDocument(rowKey, row));
+            periods.add(rowKey.substring(0, rowKey.indexOf('|')));
+        });
+        List<Document> bucketDocs = new ArrayList<>();
+        buckets.values().forEach(ofRow -> ofRow.forEach((key, k) -> bucketDocs.add(new Document("_id", key).append("k", k))));
+
+        insert(store.rows, rows, events[0], progress);
+        insert(store.accounts, bucketDocs, events[0], progress);
+        store.writeSnapshots(periods, upTo);
+    }
+
+    private static void insert(MongoCollection<Document> collection, List<Document> documents, long events, Progress progress) {
+        for (int from = 0; from < documents.size(); from += INSERT_CHUNK) {
+            collection.insertMany(documents.subList(from, Math.min(documents.size(), from + INSERT_CHUNK)), UNORDERED);
+            progress.reached(events);
+        }
+    }
+}
