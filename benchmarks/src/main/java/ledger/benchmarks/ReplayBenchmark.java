@@ -52,7 +52,7 @@ public final class ReplayBenchmark {
             awaitPosition(q, period, last[0]);
             measure(q, log, period, 1);
             if (times > 1) {
-                multiply(log, last[0], times);
+                multiply(log, raw.getDatabase("bench").getCollection("event_log_meta"), last[0], times);
                 awaitPosition(q, period, last[0] * times);
                 measure(q, log, period, times);
             }
@@ -98,8 +98,11 @@ public final class ReplayBenchmark {
                 100 * (events / seconds) / rawRate, before.equals(after));
     }
 
-    /** Appends copies of the first {@code length} positions under other demand ids, up to {@code times} the log. */
-    private static void multiply(MongoCollection<Document> log, long length, int times) {
+    /**
+     * Appends copies of the first {@code length} positions under other demand ids, up to {@code times} the log,
+     * and moves the head hint on as appenders do.
+     */
+    private static void multiply(MongoCollection<Document> log, MongoCollection<Document> meta, long length, int times) {
         List<Document> original = log.find(new Document("_id", new Document("$lte", length))).into(new ArrayList<>());
         original.sort((a, b) -> Long.compare(((Number) a.get("_id")).longValue(), ((Number) b.get("_id")).longValue()));
         for (int copy = 1; copy < times; copy++) {
@@ -125,5 +128,7 @@ public final class ReplayBenchmark {
                 log.insertMany(batch);
             }
         }
+        meta.updateOne(new Document("_id", "head"), new Document("$max", new Document("position", length * times)),
+                new com.mongodb.client.model.UpdateOptions().upsert(true));
     }
 }

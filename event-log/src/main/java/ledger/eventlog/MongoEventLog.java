@@ -31,7 +31,10 @@ import org.axonframework.eventsourcing.eventstore.AbstractEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 
 /**
  * An Axon event storage engine on MongoDB that gives every event a position in one dense, total order.
@@ -194,7 +197,9 @@ public class MongoEventLog extends AbstractEventStorageEngine {
 
     /** The position of the last event in the log, as far as can be known now (0 when empty). */
     public long headPosition() {
-        return walkToEnd(knownHead());
+        // other processes append too: their hint may be far ahead of what this one has seen, and walking there
+        // one window at a time would take long
+        return walkToEnd(Math.max(head.get(), hint()));
     }
 
     private long knownHead() {
@@ -202,11 +207,15 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         if (known >= 0) {
             return known;
         }
-        Document hint = meta.find(new Document("_id", "head")).first();
-        long from = hint == null ? 0 : ((Number) hint.get("position")).longValue();
-        long end = walkToEnd(from);
+        long end = walkToEnd(hint());
         head.accumulateAndGet(end, Math::max);
         return head.get();
+    }
+
+    /** The end of some commit, written now and then by appenders (0 when none was). */
+    private long hint() {
+        Document hint = meta.find(new Document("_id", "head")).first();
+        return hint == null ? 0 : ((Number) hint.get("position")).longValue();
     }
 
     /**
@@ -421,34 +430,40 @@ public class MongoEventLog extends AbstractEventStorageEngine {
      * the predecessor has been delivered.
      */
     public void scan(long upTo, Consumer<LoggedEvent> consumer) {
-        Map<String, Long> nextSequence = new HashMap<>();
+        int expectedDemands = (int) Math.min(upTo, 4_000_000);
+        Map<String, long[]> nextSequence = new HashMap<>(expectedDemands);
         Map<String, java.util.TreeMap<Long, LoggedEvent>> heldBack = new HashMap<>();
         Document filter = new Document("_id", new Document("$lte", upTo));
-        for (Document commit : commits.find(filter).projection(SCANNED_FIELDS).batchSize(5000)) {
-            long first = ((Number) commit.get("_id")).longValue();
-            List<Document> events = commit.getList("events", Document.class);
-            for (int i = 0; i < events.size() && first + i <= upTo; i++) {
-                LoggedEvent event = logged(first + i, events.get(i));
+        // raw documents, whole: only the fields used are decoded, and the embedded server projects fields slower
+        // than it sends them
+        for (RawBsonDocument commit : commits.find(filter, RawBsonDocument.class).batchSize(5000)) {
+            long position = commit.get("_id").asNumber().longValue();
+            for (BsonValue value : commit.getArray("events")) {
+                if (position > upTo) {
+                    break;
+                }
+                LoggedEvent event = logged(position++, value.asDocument());
                 String demand = event.aggregateId();
                 if (demand == null) {
                     consumer.accept(event);
                     continue;
                 }
-                long expected = nextSequence.getOrDefault(demand, 0L);
-                if (event.sequenceNumber() != expected) {
+                long[] next = nextSequence.computeIfAbsent(demand, d -> new long[1]);
+                if (event.sequenceNumber() != next[0]) {
                     heldBack.computeIfAbsent(demand, d -> new java.util.TreeMap<>()).put(event.sequenceNumber(), event);
                     continue;
                 }
                 consumer.accept(event);
-                expected++;
-                java.util.TreeMap<Long, LoggedEvent> waiting = heldBack.get(demand);
-                while (waiting != null && waiting.containsKey(expected)) {
-                    consumer.accept(waiting.remove(expected++));
+                next[0]++;
+                java.util.TreeMap<Long, LoggedEvent> waiting = heldBack.isEmpty() ? null : heldBack.get(demand);
+                if (waiting != null) {
+                    while (waiting.containsKey(next[0])) {
+                        consumer.accept(waiting.remove(next[0]++));
+                    }
+                    if (waiting.isEmpty()) {
+                        heldBack.remove(demand);
+                    }
                 }
-                if (waiting != null && waiting.isEmpty()) {
-                    heldBack.remove(demand);
-                }
-                nextSequence.put(demand, expected);
             }
         }
         if (!heldBack.isEmpty()) {
@@ -456,8 +471,15 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         }
     }
 
-    private static final Document SCANNED_FIELDS = new Document("events.agg", 1).append("events.seq", 1)
-            .append("events.type", 1).append("events.rev", 1).append("events.payload", 1);
+    private LoggedEvent logged(long position, BsonDocument e) {
+        BsonValue agg = e.get("agg");
+        BsonValue seq = e.get("seq");
+        BsonValue rev = e.get("rev");
+        return new LoggedEvent(position, agg == null || agg.isNull() ? null : agg.asString().getValue(),
+                seq == null || seq.isNull() ? 0 : seq.asNumber().longValue(),
+                payload(e.getString("type").getValue(), rev == null || rev.isNull() ? null : rev.asString().getValue(),
+                        e.getString("payload").getValue()));
+    }
 
     /** The events after position {@code after} and at or before {@code upTo}, in position order. */
     public void follow(long after, long upTo, Consumer<LoggedEvent> consumer) {
@@ -483,12 +505,6 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     private LoggedEvent logged(TrackedDomainEventData<?> d) {
         return new LoggedEvent(d.trackingToken().position().orElseThrow(), d.getAggregateIdentifier(), d.getSequenceNumber(),
                 payload(d.getPayload().getType().getName(), d.getPayload().getType().getRevision(), (String) d.getPayload().getData()));
-    }
-
-    private LoggedEvent logged(long position, Document e) {
-        Object seq = e.get("seq");
-        return new LoggedEvent(position, e.getString("agg"), seq == null ? 0 : ((Number) seq).longValue(),
-                payload(e.getString("type"), e.getString("rev"), e.getString("payload")));
     }
 
     private Object payload(String type, String revision, String json) {

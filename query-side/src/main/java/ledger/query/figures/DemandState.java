@@ -20,7 +20,17 @@ public record DemandState(String demandId, Instant receivedAt, String jurisdicti
                           boolean content, boolean subscriber, boolean noData, boolean rejected) {
 
     public DemandState {
-        accounts = List.copyOf(new TreeSet<>(accounts));
+        accounts = sortedDistinct(accounts);
+    }
+
+    /** Every event makes a new state: a list already sorted and distinct (the usual case) is kept as it is. */
+    private static List<String> sortedDistinct(List<String> accounts) {
+        for (int i = 1; i < accounts.size(); i++) {
+            if (accounts.get(i - 1).compareTo(accounts.get(i)) >= 0) {
+                return List.copyOf(new TreeSet<>(accounts));
+            }
+        }
+        return List.copyOf(accounts);
     }
 
     public Period period() {

@@ -36,16 +36,11 @@ final class GenerationBuilder {
 
     /** Writes into the (empty) store the figures of every event at or before {@code upTo}. */
     static void build(MongoEventLog log, FiguresStore store, long upTo, Progress progress) {
-        Map<String, DemandState> demands = new HashMap<>();
+        Map<String, DemandState> demands = new HashMap<>((int) Math.min(upTo, 4_000_000));
         long[] events = {0};
         log.scan(upTo, event -> {
             if (event.aggregateId() != null) {
-                DemandState next = DemandState.apply(demands.get(event.aggregateId()), event.payload());
-                if (next == null) {
-                    demands.remove(event.aggregateId());
-                } else {
-                    demands.put(event.aggregateId(), next);
-                }
+                demands.compute(event.aggregateId(), (id, before) -> DemandState.apply(before, event.payload()));
             }
             if (++events[0] % 100 == 0) {
                 progress.reached(events[0]);
