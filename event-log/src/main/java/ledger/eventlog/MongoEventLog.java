@@ -62,11 +62,14 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     static final int MAX_EVENTS_PER_COMMIT = 64;
     private static final int STREAM_WINDOW = 16;
     private static final int TAIL_WINDOW = 128;
-    private static final int CATCH_UP_WINDOW = 1000;
+    /** The embedded server matches each document found against the whole $in list: windows stay small. */
+    private static final int CATCH_UP_WINDOW = 256;
 
     private final MongoCollection<Document> commits;
     private final MongoCollection<Document> meta;
     private final AtomicLong head = new AtomicLong(-1);
+    /** Positions known to end a commit: a reader resuming right after one need not look back for its start. */
+    private final java.util.Set<Long> commitEnds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ThreadLocal<long[]> lastAppended = new ThreadLocal<>();
     private volatile long hintWritten;
     private final Object appendLock = new Object();
@@ -123,6 +126,7 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                     commits.insertOne(commit);
                     long end = position + events.size() - 1;
                     head.accumulateAndGet(end, Math::max);
+                    rememberCommitEnd(end);
                     lastAppended.set(new long[] {position, end});
                     writeHintNowAndThen(end);
                     return;
@@ -377,8 +381,10 @@ public class MongoEventLog extends AbstractEventStorageEngine {
             long from = next;
             if (firstFetch) {
                 firstFetch = false;
-                // resuming inside a commit: its first position lies at most MAX_EVENTS_PER_COMMIT - 1 before
-                from = Math.max(1, next - MAX_EVENTS_PER_COMMIT + 1);
+                if (next > 1 && !commitEnds.contains(next - 1)) {
+                    // maybe resuming inside a commit: its first position lies at most MAX_EVENTS_PER_COMMIT - 1 before
+                    from = Math.max(1, next - MAX_EVENTS_PER_COMMIT + 1);
+                }
             }
             int count = (int) (next - from) + window;
             Map<Long, Document> found = new HashMap<>();
@@ -409,7 +415,15 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                 }
             }
             next = Math.max(next, position + events.size());
+            rememberCommitEnd(position + events.size() - 1);
         }
+    }
+
+    private void rememberCommitEnd(long end) {
+        if (commitEnds.size() > 10_000) {
+            commitEnds.clear();
+        }
+        commitEnds.add(end);
     }
 
     private static TrackedDomainEventData<String> data(long position, Document e) {
@@ -433,41 +447,118 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         int expectedDemands = (int) Math.min(upTo, 4_000_000);
         Map<String, long[]> nextSequence = new HashMap<>(expectedDemands);
         Map<String, java.util.TreeMap<Long, LoggedEvent>> heldBack = new HashMap<>();
-        Document filter = new Document("_id", new Document("$lte", upTo));
-        // raw documents, whole: only the fields used are decoded, and the embedded server projects fields slower
-        // than it sends them
-        for (RawBsonDocument commit : commits.find(filter, RawBsonDocument.class).batchSize(5000)) {
-            long position = commit.get("_id").asNumber().longValue();
-            for (BsonValue value : commit.getArray("events")) {
-                if (position > upTo) {
-                    break;
-                }
-                LoggedEvent event = logged(position++, value.asDocument());
-                String demand = event.aggregateId();
-                if (demand == null) {
-                    consumer.accept(event);
-                    continue;
-                }
-                long[] next = nextSequence.computeIfAbsent(demand, d -> new long[1]);
-                if (event.sequenceNumber() != next[0]) {
-                    heldBack.computeIfAbsent(demand, d -> new java.util.TreeMap<>()).put(event.sequenceNumber(), event);
-                    continue;
-                }
-                consumer.accept(event);
-                next[0]++;
-                java.util.TreeMap<Long, LoggedEvent> waiting = heldBack.isEmpty() ? null : heldBack.get(demand);
-                if (waiting != null) {
-                    while (waiting.containsKey(next[0])) {
-                        consumer.accept(waiting.remove(next[0]++));
-                    }
-                    if (waiting.isEmpty()) {
-                        heldBack.remove(demand);
+        Prefetch prefetch = new Prefetch(upTo);
+        try {
+            List<RawBsonDocument> batch;
+            while ((batch = prefetch.next()) != null) {
+                for (RawBsonDocument commit : batch) {
+                    long position = commit.get("_id").asNumber().longValue();
+                    for (BsonValue value : commit.getArray("events")) {
+                        if (position > upTo) {
+                            break;
+                        }
+                        LoggedEvent event = logged(position++, value.asDocument());
+                        String demand = event.aggregateId();
+                        if (demand == null) {
+                            consumer.accept(event);
+                            continue;
+                        }
+                        long[] next = nextSequence.computeIfAbsent(demand, d -> new long[1]);
+                        if (event.sequenceNumber() != next[0]) {
+                            heldBack.computeIfAbsent(demand, d -> new java.util.TreeMap<>()).put(event.sequenceNumber(), event);
+                            continue;
+                        }
+                        consumer.accept(event);
+                        next[0]++;
+                        java.util.TreeMap<Long, LoggedEvent> waiting = heldBack.isEmpty() ? null : heldBack.get(demand);
+                        if (waiting != null) {
+                            while (waiting.containsKey(next[0])) {
+                                consumer.accept(waiting.remove(next[0]++));
+                            }
+                            if (waiting.isEmpty()) {
+                                heldBack.remove(demand);
+                            }
+                        }
                     }
                 }
             }
+        } finally {
+            prefetch.cancel();
         }
         if (!heldBack.isEmpty()) {
             throw new EventStoreException("the log up to " + upTo + " misses events before " + heldBack.values().iterator().next().firstEntry().getValue());
+        }
+    }
+
+    /**
+     * Reads the commits of a scan on a thread of its own, a few thousand ahead: the server prepares the next
+     * batch while the scan folds the last one, instead of each waiting for the other.
+     */
+    private final class Prefetch {
+        private static final List<RawBsonDocument> END = List.of();
+        private final java.util.concurrent.BlockingQueue<List<RawBsonDocument>> batches = new java.util.concurrent.ArrayBlockingQueue<>(4);
+        private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        private volatile boolean cancelled;
+
+        Prefetch(long upTo) {
+            Thread reader = new Thread(() -> read(upTo), "event-log-scan");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read(long upTo) {
+            Document filter = new Document("_id", new Document("$lte", upTo));
+            // raw documents, whole: only the fields used are decoded, and the embedded server projects fields
+            // slower than it sends them
+            try (com.mongodb.client.MongoCursor<RawBsonDocument> cursor = commits.find(filter, RawBsonDocument.class).batchSize(5000).iterator()) {
+                List<RawBsonDocument> batch = new ArrayList<>(1000);
+                while (!cancelled && cursor.hasNext()) {
+                    batch.add(cursor.next());
+                    if (batch.size() == 1000) {
+                        hand(batch);
+                        batch = new ArrayList<>(1000);
+                    }
+                }
+                hand(batch);
+            } catch (RuntimeException e) {
+                failure.set(e);
+            } finally {
+                hand(END);
+            }
+        }
+
+        private void hand(List<RawBsonDocument> batch) {
+            try {
+                while (!cancelled && !batches.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    // the scan is busy folding; wait unless it gave up
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancelled = true;
+            }
+        }
+
+        /** The next batch of commits, or null at the end. */
+        List<RawBsonDocument> next() {
+            List<RawBsonDocument> batch;
+            try {
+                batch = batches.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new com.mongodb.MongoInterruptedException("the scan of the log was interrupted", e);
+            }
+            if (batch == END) {
+                if (failure.get() != null) {
+                    throw failure.get();
+                }
+                return null;
+            }
+            return batch;
+        }
+
+        void cancel() {
+            cancelled = true;
+            batches.clear();
         }
     }
 
