@@ -14,15 +14,19 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Replays rebuild the figures from the first event into a fresh generation and switch atomically: the digest
- * stays the same, a second request while one runs is refused, and a query side stopped mid-replay finishes it
- * when it starts again.
+ * stays the same, a second request while one runs is refused, a query side stopped mid-replay finishes it
+ * when it starts again, and two instances on one MongoDB rebuild once and both serve the rebuilt figures.
  */
 class ReplayTest {
 
     private static void load(RunningLedger ledger, int demands) {
+        load(ledger, "rp-", demands);
+    }
+
+    private static void load(RunningLedger ledger, String prefix, int demands) {
         long last = 0;
         for (int i = 0; i < demands; i++) {
-            String id = "rp-" + i;
+            String id = prefix + i;
             RunningLedger.Answer a = ledger.post("/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"2013-0"
                     + (1 + i % 9) + "-02T00:00:00Z\",\"jurisdiction\":\"" + (i % 3 == 0 ? "US" : "NL")
                     + "\",\"agency\":\"x\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"acct" + (i % 50) + "\"]}");
@@ -93,6 +97,45 @@ class ReplayTest {
                         .isEqualTo(h2);
             } finally {
                 restarted.close();
+            }
+        }
+    }
+
+    @Test
+    void twoInstancesRebuildOnceAndBothServeTheRebuiltFigures() throws Exception {
+        String uri = TestMongo.embedded();
+        try (RunningLedger ledger = new RunningLedger(uri, "--ledger.query.replay.max-events-per-second=1000");
+             com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(uri)) {
+            com.mongodb.client.MongoDatabase database = client.getDatabase(new com.mongodb.ConnectionString(uri).getDatabase());
+            load(ledger, "a-", 300);
+            ConfigurableApplicationContext other = RunningLedger.startQuerySide(List.of("--server.port=0", "--ledger.mongodb.uri=" + uri,
+                    "--spring.jmx.enabled=false", "--ledger.query.replay.max-events-per-second=1000"));
+            try {
+                String otherQueries = "http://127.0.0.1:" + other.getEnvironment().getProperty("local.server.port");
+                assertThat(requestReplay(otherQueries, ledger).status()).isEqualTo(202);
+                assertThat(requestReplay(ledger.queries, ledger).status()).as("one replay at a time, across instances").isEqualTo(409);
+                // demands keep coming while the replay runs; the served figures follow them
+                load(ledger, "b-", 100);
+                awaitFinished(ledger, otherQueries, 1);
+                assertThat(database.listCollectionNames().into(new java.util.ArrayList<>()))
+                        .anyMatch(name -> name.startsWith("figures_r1"));
+                // the old generation is dropped a few seconds after the switch: both instances serve the new one
+                await().atMost(Duration.ofSeconds(30)).until(() -> database.listCollectionNames().into(new java.util.ArrayList<>())
+                        .stream().noneMatch(name -> name.startsWith("figures_g1_")));
+                for (String period : List.of("2013-H1", "2013-H2")) {
+                    String mine = ledger.getQuery("/api/statistics/" + period + ".csv").body();
+                    String theirs = ledger.send(HttpRequest.newBuilder(URI.create(otherQueries + "/api/statistics/" + period + ".csv")).GET().build()).body();
+                    assertThat(theirs).isEqualTo(mine).contains("US,").contains("NL,");
+                    JsonNode audit = ledger.send(HttpRequest.newBuilder(URI.create(otherQueries + "/api/audits/" + period)).GET().build()).json();
+                    assertThat(audit.get("matches").asBoolean()).as(audit.toString()).isTrue();
+                }
+                long requests = 0;
+                for (String period : List.of("2013-H1", "2013-H2")) {
+                    requests += ledger.getQuery("/api/statistics/" + period).json().get("total").get("requests").asLong();
+                }
+                assertThat(requests).as("every demand, those logged during the replay too").isEqualTo(400);
+            } finally {
+                other.close();
             }
         }
     }
