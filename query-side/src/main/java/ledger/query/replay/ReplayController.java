@@ -47,6 +47,9 @@ class ReplayController {
         answer.put("requestedAt", replay.getString("requestedAt"));
         answer.put("startedAt", replay.getString("startedAt"));
         answer.put("finishedAt", replay.getString("finishedAt"));
+        if (replay.getString("error") != null) {
+            answer.put("error", replay.getString("error"));
+        }
         return ResponseEntity.ok(answer);
     }
 }
