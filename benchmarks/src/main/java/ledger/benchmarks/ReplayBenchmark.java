@@ -39,7 +39,7 @@ public final class ReplayBenchmark {
                 "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", "--logging.level.root=warn");
         ConfigurableApplicationContext querySide = QuerySide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
                 "--spring.jmx.enabled=false", "--logging.level.root=warn",
-                "--ledger.query.batch-size=" + System.getProperty("ledger.query.batch-size", "1000"));
+                "--logging.level.ledger.query.projection=info", "--ledger.query.batch-size=" + System.getProperty("ledger.query.batch-size", "1000"));
         URI commands = URI.create("http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port"));
         URI queries = URI.create("http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port"));
         BenchServer.describe(backend, "fixture " + fixture.getFileName());

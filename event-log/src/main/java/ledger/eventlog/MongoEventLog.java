@@ -449,33 +449,28 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         Map<String, java.util.TreeMap<Long, LoggedEvent>> heldBack = new HashMap<>();
         Prefetch prefetch = new Prefetch(upTo);
         try {
-            List<RawBsonDocument> batch;
+            List<LoggedEvent> batch;
             while ((batch = prefetch.next()) != null) {
-                for (RawBsonDocument commit : batch) {
-                    for (LoggedEvent event : events(commit)) {
-                        if (event.position() > upTo) {
-                            break;
-                        }
-                        String demand = event.aggregateId();
-                        if (demand == null) {
-                            consumer.accept(event);
-                            continue;
-                        }
-                        long[] next = nextSequence.computeIfAbsent(demand, d -> new long[1]);
-                        if (event.sequenceNumber() != next[0]) {
-                            heldBack.computeIfAbsent(demand, d -> new java.util.TreeMap<>()).put(event.sequenceNumber(), event);
-                            continue;
-                        }
+                for (LoggedEvent event : batch) {
+                    String demand = event.aggregateId();
+                    if (demand == null) {
                         consumer.accept(event);
-                        next[0]++;
-                        java.util.TreeMap<Long, LoggedEvent> waiting = heldBack.isEmpty() ? null : heldBack.get(demand);
-                        if (waiting != null) {
-                            while (waiting.containsKey(next[0])) {
-                                consumer.accept(waiting.remove(next[0]++));
-                            }
-                            if (waiting.isEmpty()) {
-                                heldBack.remove(demand);
-                            }
+                        continue;
+                    }
+                    long[] next = nextSequence.computeIfAbsent(demand, d -> new long[1]);
+                    if (event.sequenceNumber() != next[0]) {
+                        heldBack.computeIfAbsent(demand, d -> new java.util.TreeMap<>()).put(event.sequenceNumber(), event);
+                        continue;
+                    }
+                    consumer.accept(event);
+                    next[0]++;
+                    java.util.TreeMap<Long, LoggedEvent> waiting = heldBack.isEmpty() ? null : heldBack.get(demand);
+                    if (waiting != null) {
+                        while (waiting.containsKey(next[0])) {
+                            consumer.accept(waiting.remove(next[0]++));
+                        }
+                        if (waiting.isEmpty()) {
+                            heldBack.remove(demand);
                         }
                     }
                 }
@@ -489,13 +484,13 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     }
 
     /**
-     * Reads the commits of a scan on a thread of its own, up to 16,000 ahead (more than the server's batch of
-     * 5,000): the server prepares the next batch while the scan folds the last one, instead of each waiting for
-     * the other.
+     * Reads and deserializes the events of a scan on a thread of its own, up to 16,000 ahead (more than the
+     * server's batch of 5,000): the server prepares the next batch and this thread decodes it while the scan
+     * folds the last one, instead of each waiting for the other.
      */
     private final class Prefetch {
-        private static final List<RawBsonDocument> END = List.of();
-        private final java.util.concurrent.BlockingQueue<List<RawBsonDocument>> batches = new java.util.concurrent.ArrayBlockingQueue<>(16);
+        private static final List<LoggedEvent> END = List.of();
+        private final java.util.concurrent.BlockingQueue<List<LoggedEvent>> batches = new java.util.concurrent.ArrayBlockingQueue<>(16);
         private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
         private volatile boolean cancelled;
 
@@ -510,10 +505,14 @@ public class MongoEventLog extends AbstractEventStorageEngine {
             // raw documents, whole: only the fields used are decoded, and the embedded server projects fields
             // slower than it sends them
             try (com.mongodb.client.MongoCursor<RawBsonDocument> cursor = commits.find(filter, RawBsonDocument.class).batchSize(5000).iterator()) {
-                List<RawBsonDocument> batch = new ArrayList<>(1000);
+                List<LoggedEvent> batch = new ArrayList<>(1000);
                 while (!cancelled && cursor.hasNext()) {
-                    batch.add(cursor.next());
-                    if (batch.size() == 1000) {
+                    for (LoggedEvent event : events(cursor.next())) {
+                        if (event.position() <= upTo) {
+                            batch.add(event);
+                        }
+                    }
+                    if (batch.size() >= 1000) {
                         hand(batch);
                         batch = new ArrayList<>(1000);
                     }
@@ -526,7 +525,7 @@ public class MongoEventLog extends AbstractEventStorageEngine {
             }
         }
 
-        private void hand(List<RawBsonDocument> batch) {
+        private void hand(List<LoggedEvent> batch) {
             try {
                 while (!cancelled && !batches.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                     // the scan is busy folding; wait unless it gave up
@@ -537,9 +536,9 @@ public class MongoEventLog extends AbstractEventStorageEngine {
             }
         }
 
-        /** The next batch of commits, or null at the end. */
-        List<RawBsonDocument> next() {
-            List<RawBsonDocument> batch;
+        /** The next batch of events, or null at the end. */
+        List<LoggedEvent> next() {
+            List<LoggedEvent> batch;
             try {
                 batch = batches.take();
             } catch (InterruptedException e) {

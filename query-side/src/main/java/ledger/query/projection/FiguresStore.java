@@ -98,8 +98,9 @@ public final class FiguresStore {
     public Map<String, DemandState> demands(java.util.Collection<String> demandIds) {
         Map<String, DemandState> result = new HashMap<>();
         List<String> ids = new ArrayList<>(demandIds);
-        for (int from = 0; from < ids.size(); from += 1000) {
-            byId(demands, ids.subList(from, Math.min(ids.size(), from + 1000))).forEach((id, d) -> result.put(id, demandState(d)));
+        // the embedded server matches each document found against the whole $in list: small lists
+        for (int from = 0; from < ids.size(); from += 256) {
+            byId(demands, ids.subList(from, Math.min(ids.size(), from + 256))).forEach((id, d) -> result.put(id, demandState(d)));
         }
         return result;
     }

@@ -36,6 +36,7 @@ final class GenerationBuilder {
 
     /** Writes into the (empty) store the figures of every event at or before {@code upTo}. */
     static void build(MongoEventLog log, FiguresStore store, long upTo, Progress progress) {
+        long started = System.nanoTime();
         Map<String, DemandState> demands = new HashMap<>((int) Math.min(upTo, 4_000_000));
         long[] events = {0};
         log.scan(upTo, event -> {
@@ -77,10 +78,16 @@ final class GenerationBuilder {
         List<Document> bucketDocs = new ArrayList<>();
         buckets.values().forEach(ofRow -> ofRow.forEach((key, k) -> bucketDocs.add(new Document("_id", key).append("k", k))));
 
+        long folded = System.nanoTime();
         insert(store.rows, rows, events[0], progress);
         insert(store.accounts, bucketDocs, events[0], progress);
         store.writeSnapshots(periods, upTo);
+        LOG.info("generation {}: {} events of {} demands read and folded in {} ms; {} rows and {} account documents written in {} ms",
+                store.generation(), events[0], demands.size(), (folded - started) / 1_000_000, rows.size(), bucketDocs.size(),
+                (System.nanoTime() - folded) / 1_000_000);
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GenerationBuilder.class);
 
     private static void insert(MongoCollection<Document> collection, List<Document> documents, long events, Progress progress) {
         for (int from = 0; from < documents.size(); from += INSERT_CHUNK) {
