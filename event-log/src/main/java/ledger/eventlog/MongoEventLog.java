@@ -449,9 +449,10 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         Map<String, java.util.TreeMap<Long, LoggedEvent>> heldBack = new HashMap<>();
         Prefetch prefetch = new Prefetch(upTo);
         try {
-            List<LoggedEvent> batch;
+            List<Object> batch;
             while ((batch = prefetch.next()) != null) {
-                for (LoggedEvent event : batch) {
+                for (Object decoded : batch) {
+                    LoggedEvent event = (LoggedEvent) decoded;
                     String demand = event.aggregateId();
                     if (demand == null) {
                         consumer.accept(event);
@@ -484,51 +485,74 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     }
 
     /**
-     * Reads and deserializes the events of a scan on a thread of its own, up to 16,000 ahead (more than the
-     * server's batch of 5,000): the server prepares the next batch and this thread decodes it while the scan
-     * folds the last one, instead of each waiting for the other.
+     * Reads the log for a scan in a pipeline of two threads of its own: one only fetches batches of commits,
+     * so the server prepares the next batch without waiting for the previous one to be decoded; the other
+     * decodes and deserializes, up to 16,000 commits ahead of the scan, which only orders and folds.
      */
     private final class Prefetch {
-        private static final List<LoggedEvent> END = List.of();
-        private final java.util.concurrent.BlockingQueue<List<LoggedEvent>> batches = new java.util.concurrent.ArrayBlockingQueue<>(16);
+        private static final List<Object> END = List.of();
+        private final java.util.concurrent.BlockingQueue<List<Object>> fetched = new java.util.concurrent.ArrayBlockingQueue<>(16);
+        private final java.util.concurrent.BlockingQueue<List<Object>> decoded = new java.util.concurrent.ArrayBlockingQueue<>(16);
         private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
         private volatile boolean cancelled;
 
         Prefetch(long upTo) {
-            Thread reader = new Thread(() -> read(upTo), "event-log-scan");
-            reader.setDaemon(true);
-            reader.start();
+            start("event-log-scan-fetch", () -> fetch(upTo));
+            start("event-log-scan-decode", () -> decode(upTo));
         }
 
-        private void read(long upTo) {
+        private void start(String name, Runnable work) {
+            Thread thread = new Thread(work, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void fetch(long upTo) {
             Document filter = new Document("_id", new Document("$lte", upTo));
             // raw documents, whole: only the fields used are decoded, and the embedded server projects fields
             // slower than it sends them
             try (com.mongodb.client.MongoCursor<RawBsonDocument> cursor = commits.find(filter, RawBsonDocument.class).batchSize(5000).iterator()) {
-                List<LoggedEvent> batch = new ArrayList<>(1000);
+                List<Object> batch = new ArrayList<>(1000);
                 while (!cancelled && cursor.hasNext()) {
-                    for (LoggedEvent event : events(cursor.next())) {
-                        if (event.position() <= upTo) {
-                            batch.add(event);
-                        }
-                    }
-                    if (batch.size() >= 1000) {
-                        hand(batch);
+                    batch.add(cursor.next());
+                    if (batch.size() == 1000) {
+                        hand(fetched, batch);
                         batch = new ArrayList<>(1000);
                     }
                 }
-                hand(batch);
+                hand(fetched, batch);
             } catch (RuntimeException e) {
-                failure.set(e);
+                failure.compareAndSet(null, e);
             } finally {
-                hand(END);
+                hand(fetched, END);
             }
         }
 
-        private void hand(List<LoggedEvent> batch) {
+        private void decode(long upTo) {
             try {
-                while (!cancelled && !batches.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    // the scan is busy folding; wait unless it gave up
+                List<Object> commitBatch;
+                while ((commitBatch = take(fetched)) != END) {
+                    List<Object> events = new ArrayList<>(commitBatch.size() + 16);
+                    for (Object commit : commitBatch) {
+                        for (LoggedEvent event : events((RawBsonDocument) commit)) {
+                            if (event.position() <= upTo) {
+                                events.add(event);
+                            }
+                        }
+                    }
+                    hand(decoded, events);
+                }
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                hand(decoded, END);
+            }
+        }
+
+        private void hand(java.util.concurrent.BlockingQueue<List<Object>> queue, List<Object> batch) {
+            try {
+                while (!cancelled && !queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    // the next stage is busy; wait unless the scan gave up
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -536,15 +560,18 @@ public class MongoEventLog extends AbstractEventStorageEngine {
             }
         }
 
-        /** The next batch of events, or null at the end. */
-        List<LoggedEvent> next() {
-            List<LoggedEvent> batch;
+        private List<Object> take(java.util.concurrent.BlockingQueue<List<Object>> queue) {
             try {
-                batch = batches.take();
+                return queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new com.mongodb.MongoInterruptedException("the scan of the log was interrupted", e);
             }
+        }
+
+        /** The next batch of events, or null at the end. */
+        List<Object> next() {
+            List<Object> batch = take(decoded);
             if (batch == END) {
                 if (failure.get() != null) {
                     throw failure.get();
@@ -556,7 +583,8 @@ public class MongoEventLog extends AbstractEventStorageEngine {
 
         void cancel() {
             cancelled = true;
-            batches.clear();
+            fetched.clear();
+            decoded.clear();
         }
     }
 
