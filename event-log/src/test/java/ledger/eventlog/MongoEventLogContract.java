@@ -141,6 +141,10 @@ abstract class MongoEventLogContract {
                 .isEqualTo(new SubscriberDataDisclosed("b", Instant.parse("2014-03-03T10:15:00Z")));
         assertThat(scanned.stream().filter(e -> e.position() == 1).findFirst().orElseThrow().payload())
                 .isInstanceOf(DemandReceived.class);
+        // far from the head the server is asked for the positions up to it only
+        scanned.clear();
+        newLog().scan(4, scanned::add);
+        assertThat(scanned).extracting(LoggedEvent::position).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
     }
 
     @Test

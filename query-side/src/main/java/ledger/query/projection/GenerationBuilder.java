@@ -29,7 +29,7 @@ final class GenerationBuilder {
     }
 
     private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
-    private static final int INSERT_CHUNK = 1000;
+    private static final int INSERT_CHUNK = 10_000;
 
     private GenerationBuilder() {
     }
@@ -92,7 +92,7 @@ final class GenerationBuilder {
     private static void insert(MongoCollection<Document> collection, List<Document> documents, long events, Progress progress) {
         for (int from = 0; from < documents.size(); from += INSERT_CHUNK) {
             collection.insertMany(documents.subList(from, Math.min(documents.size(), from + INSERT_CHUNK)), UNORDERED);
-            progress.reached(events);
+            progress.reached(events); // a heartbeat between chunks
         }
     }
 }
