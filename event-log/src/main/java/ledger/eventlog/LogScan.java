@@ -1,11 +1,19 @@
 package ledger.eventlog;
 
+import com.mongodb.MongoInterruptedException;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.bson.BsonReader;
 import org.bson.BsonType;
 import org.bson.Document;
@@ -39,7 +47,7 @@ final class LogScan {
     void run(long upTo, boolean filtered, Consumer<LoggedEvent> consumer) {
         int expectedDemands = (int) Math.min(upTo, 4_000_000);
         Map<String, long[]> nextSequence = new HashMap<>(expectedDemands);
-        Map<String, java.util.TreeMap<Long, LoggedEvent>> heldBack = new HashMap<>();
+        Map<String, TreeMap<Long, LoggedEvent>> heldBack = new HashMap<>();
         Prefetch prefetch = new Prefetch(upTo, filtered);
         try {
             List<Object> batch;
@@ -53,12 +61,12 @@ final class LogScan {
                     }
                     long[] next = nextSequence.computeIfAbsent(demand, d -> new long[1]);
                     if (event.sequenceNumber() != next[0]) {
-                        heldBack.computeIfAbsent(demand, d -> new java.util.TreeMap<>()).put(event.sequenceNumber(), event);
+                        heldBack.computeIfAbsent(demand, d -> new TreeMap<>()).put(event.sequenceNumber(), event);
                         continue;
                     }
                     consumer.accept(event);
                     next[0]++;
-                    java.util.TreeMap<Long, LoggedEvent> waiting = heldBack.isEmpty() ? null : heldBack.get(demand);
+                    TreeMap<Long, LoggedEvent> waiting = heldBack.isEmpty() ? null : heldBack.get(demand);
                     if (waiting != null) {
                         while (waiting.containsKey(next[0])) {
                             consumer.accept(waiting.remove(next[0]++));
@@ -73,7 +81,7 @@ final class LogScan {
             prefetch.cancel();
         }
         if (!heldBack.isEmpty()) {
-            throw new org.axonframework.eventsourcing.eventstore.EventStoreException("the log up to " + upTo + " misses events before " + heldBack.values().iterator().next().firstEntry().getValue());
+            throw new EventStoreException("the log up to " + upTo + " misses events before " + heldBack.values().iterator().next().firstEntry().getValue());
         }
     }
 
@@ -83,10 +91,11 @@ final class LogScan {
      * decodes and deserializes, up to 16,000 commits ahead of the scan, which only orders and folds.
      */
     private final class Prefetch {
-        private static final List<Object> END = List.of();
-        private final java.util.concurrent.BlockingQueue<List<Object>> fetched = new java.util.concurrent.ArrayBlockingQueue<>(16);
-        private final java.util.concurrent.BlockingQueue<List<Object>> decoded = new java.util.concurrent.ArrayBlockingQueue<>(16);
-        private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        /** Ends a stage's output; its own instance, so no batch can be mistaken for it. */
+        private static final List<Object> END = java.util.Collections.unmodifiableList(new ArrayList<>());
+        private final BlockingQueue<List<Object>> fetched = new ArrayBlockingQueue<>(16);
+        private final BlockingQueue<List<Object>> decoded = new ArrayBlockingQueue<>(16);
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         private volatile boolean cancelled;
 
         Prefetch(long upTo, boolean filtered) {
@@ -104,7 +113,7 @@ final class LogScan {
             Document filter = filtered ? new Document("_id", new Document("$lte", upTo)) : new Document();
             // raw documents, whole: only the fields used are decoded, and the embedded server projects fields
             // slower than it sends them
-            try (com.mongodb.client.MongoCursor<RawBsonDocument> cursor = commits.find(filter, RawBsonDocument.class).batchSize(5000).iterator()) {
+            try (MongoCursor<RawBsonDocument> cursor = commits.find(filter, RawBsonDocument.class).batchSize(5000).iterator()) {
                 List<Object> batch = new ArrayList<>(1000);
                 while (!cancelled && cursor.hasNext()) {
                     batch.add(cursor.next());
@@ -142,9 +151,9 @@ final class LogScan {
             }
         }
 
-        private void hand(java.util.concurrent.BlockingQueue<List<Object>> queue, List<Object> batch) {
+        private void hand(BlockingQueue<List<Object>> queue, List<Object> batch) {
             try {
-                while (!cancelled && !queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                while (!cancelled && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                     // the next stage is busy; wait unless the scan gave up
                 }
             } catch (InterruptedException e) {
@@ -153,12 +162,12 @@ final class LogScan {
             }
         }
 
-        private List<Object> take(java.util.concurrent.BlockingQueue<List<Object>> queue) {
+        private List<Object> take(BlockingQueue<List<Object>> queue) {
             try {
                 return queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new com.mongodb.MongoInterruptedException("the scan of the log was interrupted", e);
+                throw new MongoInterruptedException("the scan of the log was interrupted", e);
             }
         }
 
@@ -240,7 +249,7 @@ final class LogScan {
             case INT32 -> reader.readInt32();
             case INT64 -> reader.readInt64();
             case DOUBLE -> (long) reader.readDouble();
-            default -> throw new org.axonframework.eventsourcing.eventstore.EventStoreException("not a number in the log: " + reader.getCurrentBsonType());
+            default -> throw new EventStoreException("not a number in the log: " + reader.getCurrentBsonType());
         };
     }
 
