@@ -9,6 +9,9 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import ledger.eventlog.TestMongo;
+import ledger.query.projection.FiguresProjection;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -137,6 +140,31 @@ class ReplayTest {
             } finally {
                 other.close();
             }
+        }
+    }
+
+    /**
+     * Resetting the figures processor's token (as Axon's tooling does) asks for a replay, and the events it
+     * delivers again are not counted twice by the served figures.
+     */
+    @Test
+    void resettingTheProcessorAsksForAReplayAndCountsNothingTwice() {
+        try (RunningLedger ledger = new RunningLedger(TestMongo.embedded(), "--ledger.query.batch-size=50")) {
+            load(ledger, "z-", 200);
+            String h1 = ledger.getQuery("/api/statistics/2013-H1.csv").body();
+            String h2 = ledger.getQuery("/api/statistics/2013-H2.csv").body();
+            long head = ledger.getQuery("/api/statistics/2013-H1").json().get("position").asLong();
+            PooledStreamingEventProcessor processor = ledger.querySide.getBean(EventProcessingConfiguration.class)
+                    .eventProcessor(FiguresProjection.PROCESSOR, PooledStreamingEventProcessor.class).orElseThrow();
+            processor.shutDown();
+            processor.resetTokens();
+            processor.start();
+            assertThat(awaitFinished(ledger, ledger.queries, 1).get("processed").asLong()).isGreaterThanOrEqualTo(head);
+            // the processor has gone through the whole log again
+            await().atMost(Duration.ofSeconds(60)).until(() -> processor.processingStatus().values().stream()
+                    .anyMatch(status -> status.getCurrentPosition().orElse(0) >= head));
+            assertThat(ledger.getQuery("/api/statistics/2013-H1.csv").body()).isEqualTo(h1);
+            assertThat(ledger.getQuery("/api/statistics/2013-H2.csv").body()).isEqualTo(h2);
         }
     }
 }
