@@ -57,16 +57,20 @@ public class ProjectionTarget {
     private volatile long servedReadAt;
     private Future<?> building;
     private String lastBeatSeen;
+    private boolean lagChecked;
+    private final long catchUpByReplayAfter;
     private long lastBeatSeenAt;
 
     ProjectionTarget(MongoDatabase ledgerDatabase, MongoEventLog eventLog,
                      @Value("${ledger.query.replay.stale-seconds:30}") long staleSeconds,
-                     @Value("${ledger.query.replay.max-events-per-second:0}") long maxEventsPerSecond) {
+                     @Value("${ledger.query.replay.max-events-per-second:0}") long maxEventsPerSecond,
+                     @Value("${ledger.query.replay.when-behind-by:50000}") long catchUpByReplayAfter) {
         this.database = ledgerDatabase;
         this.meta = ledgerDatabase.getCollection("figures_meta");
         this.eventLog = eventLog;
         this.staleNanos = TimeUnit.SECONDS.toNanos(staleSeconds);
         this.maxEventsPerSecond = maxEventsPerSecond;
+        this.catchUpByReplayAfter = catchUpByReplayAfter;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -133,6 +137,10 @@ public class ProjectionTarget {
             return;
         }
         Document replay = replay();
+        if (!lagChecked) {
+            lagChecked = true;
+            replay = replayIfFarBehind(replay);
+        }
         if (replay == null) {
             return;
         }
@@ -151,6 +159,24 @@ public class ProjectionTarget {
                 startBuild(replay, holdsSegment);
             }
         }
+    }
+
+    /**
+     * Once, when this instance first holds the segment: figures far behind the log (a query side new to an
+     * existing log, or one that was down for long) are rebuilt by a replay, which is many times faster than
+     * the live projection's catching up event by event.
+     */
+    private Document replayIfFarBehind(Document replay) {
+        boolean idle = replay == null || "FINISHED".equals(replay.getString("state")) || "FAILED".equals(replay.getString("state"));
+        if (!idle || catchUpByReplayAfter <= 0) {
+            return replay;
+        }
+        long behind = eventLog.headPosition() - freshStore().position();
+        if (behind < catchUpByReplayAfter || !requestReplay()) {
+            return replay;
+        }
+        log.info("the figures are {} events behind the log: rebuilding them by a replay", behind);
+        return replay();
     }
 
     private void startBuild(Document replay, BooleanSupplier holdsSegment) {
