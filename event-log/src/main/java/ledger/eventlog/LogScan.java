@@ -132,8 +132,15 @@ final class LogScan {
 
         private void decode(long upTo) {
             try {
-                List<Object> commitBatch;
-                while ((commitBatch = take(fetched)) != END) {
+                while (!cancelled) {
+                    // a scan that gave up hands nothing more: waiting here forever would keep this thread
+                    List<Object> commitBatch = fetched.poll(100, TimeUnit.MILLISECONDS);
+                    if (commitBatch == null) {
+                        continue;
+                    }
+                    if (commitBatch == END) {
+                        break;
+                    }
                     List<Object> events = new ArrayList<>(commitBatch.size() + 16);
                     for (Object commit : commitBatch) {
                         for (LoggedEvent event : events((RawBsonDocument) commit)) {
@@ -144,6 +151,9 @@ final class LogScan {
                     }
                     hand(decoded, events);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancelled = true;
             } catch (RuntimeException e) {
                 failure.compareAndSet(null, e);
             } finally {

@@ -148,6 +148,21 @@ abstract class MongoEventLogContract {
     }
 
     @Test
+    void aScanGivenUpLeavesNoThreadBehind() {
+        MongoEventLog log = newLog();
+        for (int i = 0; i < 3000; i++) {
+            log.appendEvents(List.of(received("g" + i)));
+        }
+        assertThatThrownBy(() -> log.scan(3000, e -> {
+            if (e.position() > 10) {
+                throw new IllegalStateException("enough");
+            }
+        })).hasMessage("enough");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("event-log-scan")));
+    }
+
+    @Test
     void followingAndADemandsEventsCarryTheirPositions() {
         MongoEventLog log = newLog();
         log.appendEvents(List.of(received("a")));
