@@ -190,9 +190,7 @@ final class FiguresProjector {
         List<Document> chunk = new ArrayList<>();
         long weight = 0;
         for (Document image : undo) {
-            Document before = image.get("before", Document.class);
-            long w = 1 + (before == null ? 0 : before.get("k", Document.class) != null ? before.get("k", Document.class).size()
-                    : before.get("a") instanceof List<?> a ? a.size() : 0);
+            long w = weight(image.get("before", Document.class));
             if (!chunk.isEmpty() && weight + w > JOURNAL_WEIGHT_PER_DOCUMENT) {
                 writeChunk(chunks++, chunk);
                 chunk = new ArrayList<>();
@@ -204,6 +202,17 @@ final class FiguresProjector {
         writeChunk(chunks++, chunk);
         store.state.replaceOne(new Document("_id", "journal"),
                 new Document("_id", "journal").append("from", from).append("to", to).append("chunks", chunks), UPSERT);
+    }
+
+    /** Roughly how much of a document an image is: one, plus its account counts or its demand's accounts. */
+    private static long weight(Document before) {
+        if (before == null) {
+            return 1;
+        }
+        if (before.get("k") instanceof Document counts) {
+            return 1 + counts.size();
+        }
+        return 1 + (before.get("a") instanceof List<?> accounts ? accounts.size() : 0);
     }
 
     private void writeChunk(int index, List<Document> images) {

@@ -51,13 +51,10 @@ final class GenerationBuilder {
 
         Map<String, long[]> counts = new TreeMap<>();
         Map<String, Map<String, Document>> buckets = new HashMap<>();
-        Map<String, Set<String>> accounts = new HashMap<>();
         for (DemandState d : demands.values()) {
             String rowKey = FiguresStore.rowKey(d.period().toString(), d.jurisdiction());
             counts.computeIfAbsent(rowKey, k -> new long[Outcome.values().length])[d.outcome().ordinal()]++;
-            Set<String> named = accounts.computeIfAbsent(rowKey, k -> new HashSet<>());
             for (String account : d.accounts()) {
-                named.add(account);
                 Document bucket = buckets.computeIfAbsent(rowKey, k -> new HashMap<>())
                         .computeIfAbsent(FiguresStore.bucketKey(rowKey, account), k -> new Document());
                 bucket.put(account, FiguresStore.num(bucket, account) + 1);
@@ -71,7 +68,9 @@ final class GenerationBuilder {
             for (Outcome o : Outcome.values()) {
                 row = row.plus(o, c[o.ordinal()], 0);
             }
-            row = row.plus(Outcome.PENDING, 0, accounts.get(rowKey).size());
+            // the row's distinct accounts are the pseudonyms its account documents count
+            long distinct = buckets.getOrDefault(rowKey, Map.of()).values().stream().mapToLong(Document::size).sum();
+            row = row.plus(Outcome.PENDING, 0, distinct);
             rows.add(FiguresStore.rowDocument(rowKey, row));
             periods.add(rowKey.substring(0, rowKey.indexOf('|')));
         });

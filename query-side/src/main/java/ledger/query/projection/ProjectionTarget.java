@@ -107,10 +107,14 @@ public class ProjectionTarget {
         return meta.find(new Document("_id", "replay")).first();
     }
 
+    private static boolean noneInProgress(Document replay) {
+        return replay == null || "FINISHED".equals(replay.getString("state")) || "FAILED".equals(replay.getString("state"));
+    }
+
     /** Records a replay request; false when one is requested or running already. */
     public boolean requestReplay() {
         Document replay = replay();
-        if (replay != null && !"FINISHED".equals(replay.getString("state")) && !"FAILED".equals(replay.getString("state"))) {
+        if (!noneInProgress(replay)) {
             return false;
         }
         int number = replay == null ? 1 : replay.getInteger("number") + 1;
@@ -167,8 +171,7 @@ public class ProjectionTarget {
      * the live projection's catching up event by event.
      */
     private Document replayIfFarBehind(Document replay) {
-        boolean idle = replay == null || "FINISHED".equals(replay.getString("state")) || "FAILED".equals(replay.getString("state"));
-        if (!idle || catchUpByReplayAfter <= 0) {
+        if (!noneInProgress(replay) || catchUpByReplayAfter <= 0) {
             return replay;
         }
         long behind = eventLog.headPosition() - freshStore().position();
