@@ -2,6 +2,8 @@ package ledger.eventlog;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.ReadConcern;
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
@@ -19,12 +21,23 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class EventLogConfiguration {
 
+    /**
+     * Every write is acknowledged only once a majority of the replica set has it in its journal, so no
+     * failover can roll back a command that was answered (the embedded server answers a write once it is
+     * synced to its file). The query side also reads with read concern {@code majority}, so it never counts an
+     * event that a failover could still roll back.
+     */
     @Bean(destroyMethod = "close")
-    MongoClient mongoClient(@Value("${ledger.mongodb.uri}") String uri) {
-        return MongoClients.create(MongoClientSettings.builder()
+    MongoClient mongoClient(@Value("${ledger.mongodb.uri}") String uri,
+                            @Value("${ledger.mongodb.read-majority:false}") boolean readMajority) {
+        MongoClientSettings.Builder settings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(30, TimeUnit.SECONDS))
-                .build());
+                .writeConcern(WriteConcern.MAJORITY.withJournal(true));
+        if (readMajority) {
+            settings.readConcern(ReadConcern.MAJORITY);
+        }
+        return MongoClients.create(settings.build());
     }
 
     @Bean

@@ -1,0 +1,164 @@
+package ledger.embedded;
+
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.backend.ValueComparator;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+
+/**
+ * How the embedded server keeps documents and index keys in its H2 file: as BSON, the form they travel in.
+ * mongo-java-server's own H2 backend stores them with Java serialization (class descriptors with every
+ * document, nested documents too): about five times the bytes, and most of the server's CPU.
+ */
+final class BsonTypes {
+
+    private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(4096));
+    private static final int KEEP_SCRATCH = 1 << 20;
+
+    private BsonTypes() {
+    }
+
+    private static ByteBuf scratch() {
+        ByteBuf buffer = SCRATCH.get();
+        if (buffer.capacity() > KEEP_SCRATCH) {
+            buffer = Unpooled.buffer(4096);
+            SCRATCH.set(buffer);
+        }
+        return buffer.clear();
+    }
+
+    private static void put(WriteBuffer out, ByteBuf encoded) {
+        out.put(encoded.array(), encoded.arrayOffset() + encoded.readerIndex(), encoded.readableBytes());
+    }
+
+    private static Document decode(ByteBuffer in) {
+        ByteBuf view = Unpooled.wrappedBuffer(in);
+        Document document = BsonDecoder.decodeBson(view);
+        in.position(in.position() + view.readerIndex());
+        return document;
+    }
+
+    /** A rough size in memory, for the page cache's accounting; it need not be exact, only cheap. */
+    static int estimate(Object value) {
+        if (value instanceof String s) {
+            return 40 + 2 * s.length();
+        }
+        if (value instanceof Map<?, ?> map) {
+            int size = 64;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                size += 48 + estimate(e.getKey()) + estimate(e.getValue());
+            }
+            return size;
+        }
+        if (value instanceof Collection<?> list) {
+            int size = 40;
+            for (Object element : list) {
+                size += 8 + estimate(element);
+            }
+            return size;
+        }
+        if (value instanceof byte[] bytes) {
+            return 24 + bytes.length;
+        }
+        return 24;
+    }
+
+    /** The documents of a collection. */
+    static final class Documents extends BasicDataType<Document> {
+        static final Documents INSTANCE = new Documents();
+
+        @Override
+        public int getMemory(Document document) {
+            return estimate(document);
+        }
+
+        @Override
+        public void write(WriteBuffer out, Document document) {
+            ByteBuf encoded = scratch();
+            BsonEncoder.encodeDocument(document, encoded);
+            put(out, encoded);
+        }
+
+        @Override
+        public Document read(ByteBuffer in) {
+            return decode(in);
+        }
+
+        @Override
+        public Document[] createStorage(int size) {
+            return new Document[size];
+        }
+    }
+
+    /**
+     * The keys of a unique index: each value as a one-field BSON document, a missing field as a marker. Keys
+     * are ordered as MongoDB orders values; the index is only ever asked for exact keys.
+     */
+    static final class IndexKeys extends BasicDataType<KeyValue> {
+        static final IndexKeys INSTANCE = new IndexKeys();
+        private static final byte MISSING = 0;
+        private static final byte PRESENT = 1;
+
+        @Override
+        public int getMemory(KeyValue key) {
+            int size = 48;
+            for (Object value : key) {
+                size += 8 + estimate(value);
+            }
+            return size;
+        }
+
+        @Override
+        public void write(WriteBuffer out, KeyValue key) {
+            out.put((byte) key.size());
+            for (Object value : key) {
+                if (value instanceof Missing) {
+                    out.put(MISSING);
+                } else {
+                    out.put(PRESENT);
+                    ByteBuf encoded = scratch();
+                    BsonEncoder.encodeDocument(new Document("v", value), encoded);
+                    put(out, encoded);
+                }
+            }
+        }
+
+        @Override
+        public KeyValue read(ByteBuffer in) {
+            int size = in.get();
+            List<Object> values = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                values.add(in.get() == MISSING ? Missing.getInstance() : decode(in).get("v"));
+            }
+            return new KeyValue(values);
+        }
+
+        @Override
+        public int compare(KeyValue a, KeyValue b) {
+            int common = Math.min(a.size(), b.size());
+            for (int i = 0; i < common; i++) {
+                int c = ValueComparator.ascWithoutListHandling().compare(a.get(i), b.get(i));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return Integer.compare(a.size(), b.size());
+        }
+
+        @Override
+        public KeyValue[] createStorage(int size) {
+            return new KeyValue[size];
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package ledger.embedded;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.AbstractMongoBackend;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.MongoServerException;
+import io.netty.channel.Channel;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * mongo-java-server's H2 backend, made durable: a write command is answered only once it is in the file and
+ * synced ({@link GroupCommit}), and documents are kept as BSON ({@link CompactDatabase}).
+ */
+final class DurableBackend extends AbstractMongoBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(DurableBackend.class);
+
+    /** Commands that change nothing; every other command is treated as a write and waits for its commit. */
+    private static final Set<String> READS = Set.of("find", "getmore", "count", "distinct", "listcollections",
+            "listindexes", "listdatabases", "hello", "ismaster", "buildinfo", "ping", "serverstatus", "whatsmyuri",
+            "killcursors", "endsessions", "getlasterror", "getlog", "dbstats", "collstats", "hostinfo",
+            "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus", "saslstart",
+            "saslcontinue", "explain");
+
+    private final MVStore store;
+    private final GroupCommit commits;
+
+    DurableBackend(MVStore store) {
+        this.store = store;
+        store.getMapNames().stream()
+                .filter(name -> name.startsWith(CompactDatabase.DATABASES_PREFIX))
+                .map(name -> Utils.firstFragment(name.substring(CompactDatabase.DATABASES_PREFIX.length())))
+                .distinct()
+                .forEach(database -> {
+                    try {
+                        resolveDatabase(database);
+                    } catch (MongoServerException e) {
+                        log.error("cannot open database '{}'", database, e);
+                    }
+                });
+        this.commits = new GroupCommit(store);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new CompactDatabase(databaseName, store, getCursorRegistry());
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        if (isRead(command, query)) {
+            return super.handleCommand(channel, databaseName, command, query);
+        }
+        return commits.write(() -> super.handleCommand(channel, databaseName, command, query));
+    }
+
+    private static boolean isRead(String command, Document query) {
+        String name = command.toLowerCase(Locale.ROOT);
+        if (READS.contains(name)) {
+            return true;
+        }
+        if (name.equals("aggregate") && query.get("pipeline") instanceof List<?> pipeline) {
+            return pipeline.stream().noneMatch(stage -> stage instanceof Document d && (d.containsKey("$out") || d.containsKey("$merge")));
+        }
+        return false;
+    }
+
+    long commitCount() {
+        return commits.commits();
+    }
+
+    @Override
+    public void close() {
+        commits.close();
+        super.close();
+    }
+}
