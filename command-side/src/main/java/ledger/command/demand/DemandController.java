@@ -132,6 +132,7 @@ class DemandController {
         }
         MetaData metaData = key == null ? MetaData.emptyInstance()
                 : MetaData.with("idempotencyKey", key).and("requestHash", requestHash);
+        boolean rechecked = false;
         for (int attempt = 1; ; attempt++) {
             log.takeLastAppended();
             try {
@@ -142,6 +143,14 @@ class DemandController {
                 return created(demandId, kind, position);
             } catch (MongoEventLog.IdempotencyKeyTaken e) {
                 return answerForKey(key, requestHash, kind).orElseThrow(() -> e);
+            } catch (DemandRefused.Conflict e) {
+                // the demand may have come from RecentDemands, stale if another instance wrote since: the refusal
+                // rolled back and dropped it, so once more on the demand as the log has it
+                if (rechecked) {
+                    throw e;
+                }
+                rechecked = true;
+                attempt--;
             } catch (ConcurrencyException | AggregateStreamCreationException e) {
                 if (attempt == ATTEMPTS) {
                     throw new DemandRefused.Conflict("demandId", "demandId " + demandId

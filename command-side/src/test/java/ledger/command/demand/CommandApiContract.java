@@ -21,6 +21,7 @@ import ledger.command.CommandSide;
 import ledger.eventlog.MongoEventLog;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -40,6 +41,8 @@ abstract class CommandApiContract {
     MongoEventLog log;
     @Autowired
     MongoDatabase database;
+    @Autowired
+    org.springframework.core.env.Environment environment;
 
     record Answer(int status, JsonNode body, HttpResponse<String> raw) {
     }
@@ -199,6 +202,35 @@ abstract class CommandApiContract {
             pool.shutdownNow();
         }
         assertThat(log.lastSequenceNumberFor(id)).contains(1L);
+    }
+
+    /**
+     * This instance keeps the demands it commanded in memory; another instance's commands on them must count
+     * all the same: nothing is accepted or refused on a stale demand.
+     */
+    @Test
+    void demandsChangedByAnotherInstanceAreJudgedAsTheLogHasThem() throws Exception {
+        String corrected = received();
+        String closed = received();
+        try (ConfigurableApplicationContext other = CommandSide.application().run("--server.port=0",
+                "--ledger.mongodb.uri=" + environment.getProperty("ledger.mongodb.uri"), "--ledger.pseudonym.key=test-key",
+                "--spring.jmx.enabled=false")) {
+            int otherPort = Integer.parseInt(other.getEnvironment().getProperty("local.server.port"));
+            int here = port;
+            port = otherPort;
+            try {
+                assertThat(post("/api/demands/" + corrected + "/corrections", "{\"receivedAt\":\"2014-03-01T00:00:00Z\"}").status()).isEqualTo(201);
+                assertThat(post("/api/demands/" + closed + "/rejection", "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"reason\":\"OTHER\"}").status()).isEqualTo(201);
+            } finally {
+                port = here;
+            }
+        }
+        // before the other instance's correction this disclosure would be earlier than the receipt
+        assertThat(post("/api/demands/" + corrected + "/subscriber-disclosures", "{\"occurredAt\":\"2014-03-01T12:00:00Z\"}").status()).isEqualTo(201);
+        long head = log.headPosition();
+        assertProblem(post("/api/demands/" + closed + "/content-disclosures", AT), 409, "demandId");
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertThat(log.lastSequenceNumberFor(closed)).contains(1L);
     }
 
     @Test
