@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * mongo-java-server's H2 backend, made durable: a write command is answered only once it is in the file and
- * synced ({@link GroupCommit}), and documents are kept as BSON ({@link CompactDatabase}).
+ * synced, a read only once what it may have seen is ({@link GroupCommit}); documents are kept as BSON
+ * ({@link CompactDatabase}).
  */
 final class DurableBackend extends AbstractMongoBackend {
 
@@ -55,7 +56,7 @@ final class DurableBackend extends AbstractMongoBackend {
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
         if (isRead(command, query)) {
-            return super.handleCommand(channel, databaseName, command, query);
+            return commits.read(() -> super.handleCommand(channel, databaseName, command, query));
         }
         return commits.write(() -> super.handleCommand(channel, databaseName, command, query));
     }

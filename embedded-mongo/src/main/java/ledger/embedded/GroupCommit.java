@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes every write durable before it is answered, and lets concurrent writes share one commit and one sync.
+ * Makes every write durable before it is answered, and lets concurrent writes share one commit and one sync;
+ * and answers a read only once what it may have seen is durable too.
  *
  * <p>A write runs under the shared side of a lock; a commit takes the exclusive side, so what it stores is
  * always whole operations (a document together with its index entries), in the order they were applied:
@@ -16,8 +17,13 @@ import org.slf4j.LoggerFactory;
  * repair. The commit writes the changed pages to the file; the sync then forces them to the disk outside
  * the lock, while the next writes are applied. A writer is answered once a sync has covered it.
  *
- * <p>Between commits, when the store has been idle for a while, the committer rewrites sparse chunks, so that
- * space freed by overwritten and dropped documents is reused instead of the file growing.
+ * <p>Reads take no lock, so they may see a write that is not synced yet. If the server died before that
+ * sync, a client would have seen an event the log then no longer holds, and may have counted it or
+ * appended after it. So a read is answered only once every write that had started before it ended is durable:
+ * a client never sees anything a crash can take back (what a read concern {@code majority} gives on MongoDB).
+ *
+ * <p>When the store has been idle for a while, the committer rewrites sparse chunks, so that space freed by
+ * overwritten and dropped documents is reused instead of the file growing.
  */
 final class GroupCommit implements AutoCloseable {
 
@@ -30,8 +36,8 @@ final class GroupCommit implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Object monitor = new Object();
     private final Thread committer;
-    /** Writes applied so far; each applied write takes the next number. Guarded by monitor. */
-    private long applied;
+    /** Writes started so far; each takes the next number when it starts. Guarded by monitor. */
+    private long started;
     /** Writes covered by a commit and a sync. Guarded by monitor. */
     private long durable;
     private boolean closed;
@@ -51,22 +57,40 @@ final class GroupCommit implements AutoCloseable {
     <T> T write(Supplier<T> operation) {
         long ticket;
         lock.readLock().lock();
+        synchronized (monitor) {
+            ticket = ++started;
+            lastWriteNanos = System.nanoTime();
+            compactedSinceLastWrite = false;
+        }
         try {
             return operation.get();
         } finally {
+            lock.readLock().unlock();
             synchronized (monitor) {
-                ticket = ++applied;
-                lastWriteNanos = System.nanoTime();
-                compactedSinceLastWrite = false;
                 monitor.notifyAll();
             }
-            lock.readLock().unlock();
             awaitDurable(ticket);
+        }
+    }
+
+    /** Runs a read and answers once every write it may have seen is on disk. */
+    <T> T read(Supplier<T> operation) {
+        try {
+            return operation.get();
+        } finally {
+            long seen;
+            synchronized (monitor) {
+                seen = started;
+            }
+            awaitDurable(seen);
         }
     }
 
     private void awaitDurable(long ticket) {
         synchronized (monitor) {
+            if (durable >= ticket) {
+                return;
+            }
             boolean interrupted = false;
             while (durable < ticket && failure == null) {
                 try {
@@ -89,12 +113,12 @@ final class GroupCommit implements AutoCloseable {
             while (true) {
                 boolean compact = false;
                 synchronized (monitor) {
-                    while (applied == durable && !closed && !compact) {
+                    while (started == durable && !closed && !compact) {
                         monitor.wait(500);
-                        compact = applied == durable && !compactedSinceLastWrite
+                        compact = started == durable && !compactedSinceLastWrite
                                 && System.nanoTime() - lastWriteNanos >= IDLE_BEFORE_COMPACTING_NANOS;
                     }
-                    if (closed && applied == durable) {
+                    if (closed && started == durable) {
                         return;
                     }
                     compactedSinceLastWrite |= compact;
@@ -107,7 +131,8 @@ final class GroupCommit implements AutoCloseable {
                 lock.writeLock().lock();
                 try {
                     synchronized (monitor) {
-                        target = applied;
+                        // the exclusive lock: every write started so far has finished
+                        target = started;
                     }
                     store.commit();
                 } finally {

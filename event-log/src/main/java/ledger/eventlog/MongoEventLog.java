@@ -63,6 +63,11 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     private static final int CATCH_UP_WINDOW = 256;
 
     private final MongoCollection<Document> commits;
+    /**
+     * The log as no failover can take it back: an appender walks to the end of the log over this view only, so
+     * it never appends after a commit that could still be rolled back (which would leave a hole at its position).
+     */
+    private final MongoCollection<Document> settledCommits;
     private final MongoCollection<Document> meta;
     private final AtomicLong head = new AtomicLong(-1);
     /** Positions known to end a commit: a reader resuming right after one need not look back for its start. */
@@ -77,6 +82,7 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         super(builder);
         MongoDatabase database = builder.database;
         this.commits = database.getCollection("event_log");
+        this.settledCommits = commits.withReadConcern(com.mongodb.ReadConcern.MAJORITY);
         this.meta = database.getCollection("event_log_meta");
         commits.createIndex(Indexes.ascending("stream"), new IndexOptions().unique(true).name("stream_unique"));
         commits.createIndex(Indexes.ascending("idem"), new IndexOptions().unique(true).name("idem_unique"));
@@ -120,7 +126,7 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                 }
                 try {
                     beforeInsert.accept(position);
-                    commits.insertOne(commit);
+                    insert(commit);
                     long end = position + events.size() - 1;
                     head.accumulateAndGet(end, Math::max);
                     rememberCommitEnd(end);
@@ -138,10 +144,32 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                     if (message.contains("idem_unique")) {
                         throw new IdempotencyKeyTaken(key == null ? "" : key.toString(), e);
                     }
-                    // another instance took this position: walk on to the end of the log and try there
-                    position = walkToEnd(position - 1) + 1;
+                    // another instance took this position: walk on to the end of the log and try there (once the
+                    // other commit is settled: until then the walk does not pass it)
+                    long end = walkToEnd(position - 1);
+                    if (end + 1 == position) {
+                        Thread.onSpinWait();
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
+                    position = end + 1;
                 }
             }
+        }
+    }
+
+    /**
+     * After an error other than a duplicate key, this process no longer knows where the log ends (the database
+     * may have lost what it had not acknowledged, or be another node after a failover): the next append finds
+     * the end again.
+     */
+    private void insert(Document commit) {
+        try {
+            commits.insertOne(commit);
+        } catch (MongoWriteException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            head.set(-1);
+            throw e;
         }
     }
 
@@ -227,7 +255,7 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         while (true) {
             List<Long> window = range(end + 1, TAIL_WINDOW);
             Map<Long, Integer> sizes = new HashMap<>();
-            for (Document d : commits.find(new Document("_id", new Document("$in", window))).projection(Projections.include("n"))) {
+            for (Document d : settledCommits.find(new Document("_id", new Document("$in", window))).projection(Projections.include("n"))) {
                 sizes.put(((Number) d.get("_id")).longValue(), d.getInteger("n"));
             }
             long cursor = end + 1;
