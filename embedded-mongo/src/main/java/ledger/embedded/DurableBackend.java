@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * mongo-java-server's H2 backend, made durable: a write command is answered only once it is in the file and
- * synced, a read only once what it may have seen is ({@link GroupCommit}); documents are kept as BSON
+ * mongo-java-server's H2 backend, made durable: a write command is answered only once it is synced to the
+ * write-ahead log, a read only once what it may have seen is ({@link GroupCommit}); documents are kept as BSON
  * ({@link CompactDatabase}).
  */
 final class DurableBackend extends AbstractMongoBackend {
@@ -32,7 +32,7 @@ final class DurableBackend extends AbstractMongoBackend {
     private final MVStore store;
     private final GroupCommit commits;
 
-    DurableBackend(MVStore store) {
+    DurableBackend(MVStore store, java.nio.file.Path dataDir) {
         this.store = store;
         store.getMapNames().stream()
                 .filter(name -> name.startsWith(CompactDatabase.DATABASES_PREFIX))
@@ -45,7 +45,10 @@ final class DurableBackend extends AbstractMongoBackend {
                         log.error("cannot open database '{}'", database, e);
                     }
                 });
-        this.commits = new GroupCommit(store);
+        io.netty.channel.embedded.EmbeddedChannel recovery = new io.netty.channel.embedded.EmbeddedChannel();
+        this.commits = new GroupCommit(store, dataDir, (database, command) ->
+                super.handleCommand(recovery, database, command.keySet().iterator().next(), command));
+        handleClose(recovery);
     }
 
     @Override
@@ -58,7 +61,7 @@ final class DurableBackend extends AbstractMongoBackend {
         if (isRead(command, query)) {
             return commits.read(() -> super.handleCommand(channel, databaseName, command, query));
         }
-        return commits.write(() -> super.handleCommand(channel, databaseName, command, query));
+        return commits.write(databaseName, query, () -> super.handleCommand(channel, databaseName, command, query));
     }
 
     private static boolean isRead(String command, Document query) {
@@ -72,8 +75,8 @@ final class DurableBackend extends AbstractMongoBackend {
         return false;
     }
 
-    long commitCount() {
-        return commits.commits();
+    String statistics() {
+        return commits.statistics();
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class EmbeddedMongo {
 
     private EmbeddedMongo(Path file) {
         this.store = open(file);
-        this.backend = new DurableBackend(store);
+        this.backend = new DurableBackend(store, file.getParent());
         this.server = new MongoServer(backend);
     }
 
