@@ -109,6 +109,7 @@ final class BsonTypes {
         static final IndexKeys INSTANCE = new IndexKeys();
         private static final byte MISSING = 0;
         private static final byte PRESENT = 1;
+        private static final byte STRING = 2;
 
         @Override
         public int getMemory(KeyValue key) {
@@ -125,6 +126,9 @@ final class BsonTypes {
             for (Object value : key) {
                 if (value instanceof Missing) {
                     out.put(MISSING);
+                } else if (value instanceof String s) {
+                    out.put(STRING);
+                    out.putVarInt(s.length()).putStringData(s, s.length());
                 } else {
                     out.put(PRESENT);
                     ByteBuf encoded = scratch();
@@ -139,7 +143,10 @@ final class BsonTypes {
             int size = in.get();
             List<Object> values = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
-                values.add(in.get() == MISSING ? Missing.getInstance() : decode(in).get("v"));
+                byte tag = in.get();
+                values.add(tag == MISSING ? Missing.getInstance()
+                        : tag == STRING ? org.h2.mvstore.DataUtils.readString(in)
+                        : decode(in).get("v"));
             }
             return new KeyValue(values);
         }
@@ -148,7 +155,11 @@ final class BsonTypes {
         public int compare(KeyValue a, KeyValue b) {
             int common = Math.min(a.size(), b.size());
             for (int i = 0; i < common; i++) {
-                int c = ValueComparator.ascWithoutListHandling().compare(a.get(i), b.get(i));
+                Object x = a.get(i);
+                Object y = b.get(i);
+                // most keys are strings (a demand's stream, an Idempotency-Key): MongoDB orders them as Java does
+                int c = x instanceof String s && y instanceof String t ? s.compareTo(t)
+                        : ValueComparator.ascWithoutListHandling().compare(x, y);
                 if (c != 0) {
                     return c;
                 }

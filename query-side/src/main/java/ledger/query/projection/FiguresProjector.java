@@ -96,6 +96,9 @@ final class FiguresProjector {
             contribute(a, +1, rowDeltas, accountDeltas);
         }
 
+        // a disposition takes a demand's accounts out of its row and puts them back: no change worth a write
+        accountDeltas.values().forEach(deltas -> deltas.values().removeIf(delta -> delta == 0));
+        accountDeltas.values().removeIf(Map::isEmpty);
         Map<String, Document> bucketDocs = FiguresStore.byId(store.accounts, accountDeltas.keySet());
         Map<String, Document> newBuckets = new LinkedHashMap<>();
         accountDeltas.forEach((bucket, deltas) -> {
