@@ -128,6 +128,55 @@ class CrashIT {
     }
 
     /**
+     * The data folder after a load and a clean stop holds at most 2,000 bytes per command (event log and
+     * projections together), and three replays later (each a new generation of the projection, the old one
+     * dropped) it has not grown.
+     */
+    @Test
+    void theDataFolderStaysSmallThroughLoadAndReplays() throws Exception {
+        long commands;
+        long afterLoad;
+        try (Ledger ledger = new Ledger("size")) {
+            ledger.startServer();
+            ledger.startSides();
+            Load load = new Load(ledger.commands(), "size");
+            try {
+                load.awaitAcknowledged(ledger, 4_000);
+            } finally {
+                load.stop();
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            commands = load.acknowledged.stream().mapToLong(Sent::position).max().orElseThrow();
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    get(http, ledger.queries() + "/api/statistics/" + PERIOD).get("position").asLong() >= commands);
+            ledger.stopAll();
+            afterLoad = ledger.dataBytes();
+            System.out.printf("CrashIT [size]: %d commands, %d bytes in the data folder after a clean stop = %d bytes per command%n",
+                    commands, afterLoad, afterLoad / commands);
+            assertThat(afterLoad / commands).as("bytes per command").isLessThanOrEqualTo(2_000);
+
+            ledger.startServer();
+            ledger.startSides();
+            for (int i = 0; i < 3; i++) {
+                JsonNode previous = get(http, ledger.queries() + "/api/replays/latest"); // none yet: a 404
+                long before = previous == null ? 0 : previous.path("number").asLong(0);
+                assertThat(http.send(HttpRequest.newBuilder(URI.create(ledger.queries() + "/api/replays"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                        .isEqualTo(202);
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    JsonNode latest = get(http, ledger.queries() + "/api/replays/latest");
+                    return latest != null && latest.path("number").asLong() > before && "FINISHED".equals(latest.path("state").asText());
+                });
+            }
+            ledger.stopAll();
+            long afterReplays = ledger.dataBytes();
+            System.out.printf("CrashIT [size]: after three replays and a clean stop %d bytes = %d bytes per command%n",
+                    afterReplays, afterReplays / commands);
+            assertThat(afterReplays).as("bytes after three replays").isLessThanOrEqualTo(afterLoad + afterLoad / 10);
+        }
+    }
+
+    /**
      * Sends every acknowledged request of the round again, then every unanswered one, and checks the log and the
      * figures (of all rounds so far); prints the numbers and notes in {@code softly} whatever did not hold.
      */
@@ -460,7 +509,11 @@ class CrashIT {
         private int sideStarts;
 
         Ledger() throws IOException {
-            logs = Path.of("target", "crash").toAbsolutePath();
+            this("crash");
+        }
+
+        Ledger(String name) throws IOException {
+            logs = Path.of("target", name).toAbsolutePath();
             if (Files.exists(logs)) {
                 try (Stream<Path> old = Files.walk(logs)) {
                     old.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
@@ -525,6 +578,21 @@ class CrashIT {
             });
             System.out.printf("CrashIT: command side on %d and query side on %d answering after %d ms%n", commandPort,
                     queryPort, (System.nanoTime() - started) / 1_000_000);
+        }
+
+        /** A clean stop (SIGTERM), as Ctrl-C on ./run: the sides first, the database last. */
+        void stopAll() throws InterruptedException {
+            for (Process p : List.of(query, command, server)) {
+                p.destroy();
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("a process stopped").isTrue();
+            }
+        }
+
+        /** The bytes of every file in the data folder. */
+        long dataBytes() throws IOException {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            }
         }
 
         /** SIGKILL to all three, one right after the other (their exit is for {@link #awaitKilled}). */

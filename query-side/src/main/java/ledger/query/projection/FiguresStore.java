@@ -61,6 +61,16 @@ public final class FiguresStore {
         };
     }
 
+    /** The generation a collection of figures belongs to, or null if it is no generation's. */
+    static String generationOf(String collectionName) {
+        for (String kind : List.of("_demands", "_accounts", "_rows", "_periods", "_state")) {
+            if (collectionName.startsWith("figures_") && collectionName.endsWith(kind) && collectionName.length() > 8 + kind.length()) {
+                return collectionName.substring("figures_".length(), collectionName.length() - kind.length());
+            }
+        }
+        return null;
+    }
+
     /** Removes every collection of this generation. */
     public void drop() {
         java.util.Set<String> existing = database.listCollectionNames().into(new java.util.HashSet<>());

@@ -71,6 +71,13 @@ public class ProjectionTarget {
         this.staleNanos = TimeUnit.SECONDS.toNanos(staleSeconds);
         this.maxEventsPerSecond = maxEventsPerSecond;
         this.catchUpByReplayAfter = catchUpByReplayAfter;
+        cleaner.scheduleWithFixedDelay(() -> {
+            try {
+                dropLeftovers();
+            } catch (RuntimeException e) {
+                log.warn("could not drop generations left behind: {}", e.toString());
+            }
+        }, 10, 60, TimeUnit.SECONDS);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -279,7 +286,39 @@ public class ProjectionTarget {
     void stop() throws InterruptedException {
         builder.shutdownNow();
         builder.awaitTermination(10, TimeUnit.SECONDS);
-        cleaner.shutdownNow();
+        // a generation replaced moments ago is still dropped (its drop waits a few seconds for readers)
+        cleaner.shutdown();
+        cleaner.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Drops what is left of generations that are neither served nor being built: a process that died (or
+     * stopped) between a switch and the drop of the generation it replaced leaves it behind. Only once the
+     * switch is a minute old, so no reader on another instance can still hold such a generation.
+     */
+    void dropLeftovers() {
+        Document current = meta.find(new Document("_id", "current")).first();
+        if (current != null && current.getString("switchedAt") != null
+                && Instant.parse(current.getString("switchedAt")).isAfter(Instant.now().minusSeconds(60))) {
+            return;
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        keep.add(current == null ? "g1" : current.getString("generation"));
+        Document replay = replay();
+        if (replay != null && !noneInProgress(replay) && replay.getString("generation") != null) {
+            keep.add(replay.getString("generation"));
+        }
+        java.util.Set<String> leftovers = new java.util.TreeSet<>();
+        for (String name : database.listCollectionNames()) {
+            String generation = FiguresStore.generationOf(name);
+            if (generation != null && !keep.contains(generation)) {
+                leftovers.add(generation);
+            }
+        }
+        for (String generation : leftovers) {
+            log.info("dropping generation {}, left behind by an earlier replay", generation);
+            new FiguresStore(database, generation).drop();
+        }
     }
 
     /** Folds a batch into the served generation; switches to a built replay's generation when there is one. */
@@ -314,7 +353,8 @@ public class ProjectionTarget {
         });
         projector.project(chunk);
 
-        meta.replaceOne(new Document("_id", "current"), new Document("_id", "current").append("generation", built.generation()), UPSERT);
+        meta.replaceOne(new Document("_id", "current"), new Document("_id", "current").append("generation", built.generation())
+                .append("switchedAt", Instant.now().toString()), UPSERT);
         meta.updateOne(new Document("_id", "replay").append("attempt", replay.get("attempt")), new Document("$set",
                 new Document("state", "FINISHED").append("processed", built.position()).append("total", eventLog.headPosition())
                         .append("finishedAt", Instant.now().toString())));
