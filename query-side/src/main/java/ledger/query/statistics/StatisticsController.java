@@ -27,9 +27,12 @@ class StatisticsController {
     private final ProjectionTarget figures;
     private final LogRecounter recounter;
 
-    StatisticsController(ProjectionTarget figures, LogRecounter recounter) {
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
+
+    StatisticsController(ProjectionTarget figures, LogRecounter recounter, com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.figures = figures;
         this.recounter = recounter;
+        this.mapper = mapper;
     }
 
     /**
@@ -37,51 +40,99 @@ class StatisticsController {
      * position (counting rule 12), recounted from the log.
      */
     @GetMapping("/api/statistics/{period}")
-    ResponseEntity<?> statistics(@PathVariable("period") String requested,
-                                 @RequestParam(name = "asOf", required = false) String asOf) {
+    ResponseEntity<byte[]> statistics(@PathVariable("period") String requested,
+                                      @RequestParam(name = "asOf", required = false) String asOf) {
         boolean csv = requested.endsWith(".csv");
         Period period = Periods.parse(csv ? requested.substring(0, requested.length() - 4) : requested);
-        FiguresStore.Snapshot snapshot;
+        Answers answers;
         if (asOf == null) {
-            snapshot = recent(period);
+            answers = recent(period);
         } else {
             long position = position(asOf);
             long reached = Math.min(position, recounter.head());
-            snapshot = new FiguresStore.Snapshot(reached, recounter.upTo(reached).figures(period));
+            answers = new Answers(period, new FiguresStore.Snapshot(reached, recounter.upTo(reached).figures(period)), 0);
         }
-        PeriodFigures f = snapshot.figures();
         if (csv) {
-            return ResponseEntity.ok().contentType(CSV).header("X-Log-Position", Long.toString(snapshot.position()))
-                    .header("ETag", "\"" + f.digest() + "\"").body(f.csv());
+            return ResponseEntity.ok().contentType(CSV).header("X-Log-Position", Long.toString(answers.snapshot.position()))
+                    .header("ETag", "\"" + answers.digest() + "\"").body(answers.csv());
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("period", period.toString());
-        body.put("position", snapshot.position());
-        body.put("digest", f.digest());
-        body.put("rows", f.rows().stream().map(StatisticsController::json).toList());
-        body.put("total", json(f.total()));
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answers.json(mapper));
     }
 
     /**
-     * Many clients asking for the same period within 50 ms share one read: the figures may lag the projection
-     * by that much, never more, and their position says which events they include.
+     * Many clients asking for the same period within 50 ms share one read, and one rendering of it: the figures
+     * may lag the projection by that much, never more, and their position says which events they include.
      */
-    private FiguresStore.Snapshot recent(Period period) {
+    private Answers recent(Period period) {
         long now = System.nanoTime();
-        Recent cached = recent.get(period);
-        if (cached != null && now - cached.readAt() < 50_000_000L) {
-            return cached.snapshot();
+        Answers cached = recent.get(period);
+        if (cached != null && now - cached.readAt < 50_000_000L) {
+            return cached;
         }
         FiguresStore.Snapshot snapshot = figures.store().figures(period);
-        recent.put(period, new Recent(snapshot, now));
-        return snapshot;
+        Answers fresh = cached != null && cached.snapshot.position() == snapshot.position()
+                && cached.snapshot.figures().digest().equals(snapshot.figures().digest())
+                ? cached.readAgainAt(now) : new Answers(period, snapshot, now);
+        recent.put(period, fresh);
+        return fresh;
     }
 
-    private record Recent(FiguresStore.Snapshot snapshot, long readAt) {
+    /** A snapshot's answers, each rendered once, when first asked for. */
+    private static final class Answers {
+        final Period period;
+        final FiguresStore.Snapshot snapshot;
+        final long readAt;
+        private volatile byte[] json;
+        private volatile byte[] csv;
+
+        Answers(Period period, FiguresStore.Snapshot snapshot, long readAt) {
+            this.period = period;
+            this.snapshot = snapshot;
+            this.readAt = readAt;
+        }
+
+        Answers readAgainAt(long now) {
+            Answers again = new Answers(period, snapshot, now);
+            again.json = json;
+            again.csv = csv;
+            return again;
+        }
+
+        String digest() {
+            return snapshot.figures().digest();
+        }
+
+        byte[] csv() {
+            byte[] c = csv;
+            if (c == null) {
+                c = snapshot.figures().csv().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                csv = c;
+            }
+            return c;
+        }
+
+        byte[] json(com.fasterxml.jackson.databind.ObjectMapper mapper) {
+            byte[] j = json;
+            if (j == null) {
+                PeriodFigures f = snapshot.figures();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("period", period.toString());
+                body.put("position", snapshot.position());
+                body.put("digest", digest());
+                body.put("rows", f.rows().stream().map(StatisticsController::json).toList());
+                body.put("total", StatisticsController.json(f.total()));
+                try {
+                    j = mapper.writeValueAsBytes(body);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                json = j;
+            }
+            return j;
+        }
     }
 
-    private final java.util.Map<Period, Recent> recent = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Period, Answers> recent = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static long position(String text) {
         try {
