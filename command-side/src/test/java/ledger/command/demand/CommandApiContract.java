@@ -94,6 +94,19 @@ abstract class CommandApiContract {
     }
 
     @Test
+    void answersAreJsonOfTheDemandIdAndThePosition() throws Exception {
+        String id = newId();
+        Answer receipt = post("/api/demands", receipt(id, "US"));
+        assertThat(receipt.raw().headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(receipt.raw().body()).isEqualTo("{\"demandId\":\"" + id + "\",\"position\":" + log.headPosition() + "}");
+        Answer disposition = post("/api/demands/" + id + "/subscriber-disclosures", AT);
+        assertThat(disposition.status()).isEqualTo(201);
+        assertThat(disposition.raw().headers().firstValue("Location")).isEmpty();
+        assertThat(disposition.raw().headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(disposition.raw().body()).isEqualTo("{\"demandId\":\"" + id + "\",\"position\":" + log.headPosition() + "}");
+    }
+
+    @Test
     void theSameReceiptAgainAnswersAsTheFirstTimeAndStoresNothing() throws Exception {
         String id = newId();
         Answer first = post("/api/demands", receipt(id, "US"));
