@@ -17,6 +17,7 @@ import ledger.events.DemandCommands.CorrectDemand;
 import ledger.events.DemandCommands.DiscloseContent;
 import ledger.events.DemandCommands.DiscloseSubscriberData;
 import ledger.events.DemandCommands.ReceiveDemand;
+import ledger.events.DemandCommands.ReceiveNewDemand;
 import ledger.events.DemandCommands.RecordNoDataFound;
 import ledger.events.DemandCommands.RejectDemand;
 import ledger.events.LegalProcess;
@@ -140,17 +141,33 @@ class DemandController {
         }
         MetaData metaData = key == null ? MetaData.emptyInstance()
                 : MetaData.with("idempotencyKey", key).and("requestHash", requestHash);
+        // A receipt is first sent as the receipt of a new demand, which reads nothing from the log: the common case.
+        // A demand received before makes it collide on the log's stream key (or it is refused); then the receipt
+        // is sent as it is, judged against the demand as the log has it, exactly as it always was.
+        Object sending = command instanceof ReceiveDemand receipt ? ReceiveNewDemand.of(receipt) : command;
         boolean rechecked = false;
         for (int attempt = 1; ; attempt++) {
             log.takeLastAppended();
             try {
-                commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+                commands.sendAndWait(GenericCommandMessage.asCommandMessage(sending).andMetaData(metaData));
                 long position = log.takeLastAppended().map(p -> p[1])
                         .or(() -> log.firstPositionOf(demandId)) // an idempotent repeat of a receipt stores nothing
                         .orElse(0L);
                 return new Created(demandId, position, kind.equals("receive"));
             } catch (MongoEventLog.IdempotencyKeyTaken e) {
                 return answerForKey(key, requestHash, kind).orElseThrow(() -> e);
+            } catch (AggregateStreamCreationException | DemandRefused.InvalidField e) {
+                if (sending instanceof ReceiveNewDemand) {
+                    // received before (the same body again, or another: 409), or refused as new (a receivedAt in the
+                    // future, which is a 409 all the same if the demand was received with another body): decided by
+                    // the receipt on the demand as the log has it; this was no attempt on a changed demand
+                    sending = command;
+                    attempt--;
+                } else if (e instanceof DemandRefused.InvalidField invalid) {
+                    throw invalid;
+                } else if (attempt == ATTEMPTS) {
+                    throw changedConcurrently(demandId);
+                }
             } catch (DemandRefused.Conflict e) {
                 // the demand may have come from RecentDemands, stale if another instance wrote since: the refusal
                 // rolled back and dropped it, so once more on the demand as the log has it
@@ -159,13 +176,16 @@ class DemandController {
                 }
                 rechecked = true;
                 attempt--;
-            } catch (ConcurrencyException | AggregateStreamCreationException e) {
+            } catch (ConcurrencyException e) {
                 if (attempt == ATTEMPTS) {
-                    throw new DemandRefused.Conflict("demandId", "demandId " + demandId
-                            + " was changed by concurrent commands; try again");
+                    throw changedConcurrently(demandId);
                 }
             }
         }
+    }
+
+    private static DemandRefused.Conflict changedConcurrently(String demandId) {
+        return new DemandRefused.Conflict("demandId", "demandId " + demandId + " was changed by concurrent commands; try again");
     }
 
     private Optional<Created> answerForKey(String key, String requestHash, String kind) {
