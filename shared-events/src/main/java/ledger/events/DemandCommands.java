@@ -10,8 +10,23 @@ public final class DemandCommands {
     private DemandCommands() {
     }
 
+    /** A receipt: creates the demand, or repeats an earlier receipt (same body: nothing happens; another: refused). */
     public record ReceiveDemand(@TargetAggregateIdentifier String demandId, Instant receivedAt, Jurisdiction jurisdiction,
                                 String agency, LegalProcess legalProcess, List<AccountPseudonym> accounts) {
+    }
+
+    /**
+     * The same receipt, of a demand believed never received: the demand is created without its events being read
+     * first. Should it exist after all, its receipt collides with the stored one on the log's unique stream key
+     * (nothing is stored) and the receipt is sent again as a {@link ReceiveDemand}.
+     */
+    public record ReceiveNewDemand(@TargetAggregateIdentifier String demandId, Instant receivedAt, Jurisdiction jurisdiction,
+                                   String agency, LegalProcess legalProcess, List<AccountPseudonym> accounts) {
+
+        public static ReceiveNewDemand of(ReceiveDemand receipt) {
+            return new ReceiveNewDemand(receipt.demandId(), receipt.receivedAt(), receipt.jurisdiction(), receipt.agency(),
+                    receipt.legalProcess(), receipt.accounts());
+        }
     }
 
     public record DiscloseSubscriberData(@TargetAggregateIdentifier String demandId, Instant occurredAt) {

@@ -3,14 +3,12 @@ package ledger.command.demand;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import java.time.Instant;
-
-
-
 import ledger.events.ContentDisclosed;
 import ledger.events.DemandCommands.CorrectDemand;
 import ledger.events.DemandCommands.DiscloseContent;
 import ledger.events.DemandCommands.DiscloseSubscriberData;
 import ledger.events.DemandCommands.ReceiveDemand;
+import ledger.events.DemandCommands.ReceiveNewDemand;
 import ledger.events.DemandCommands.RecordNoDataFound;
 import ledger.events.DemandCommands.RejectDemand;
 import ledger.events.DemandCorrected;
@@ -62,6 +60,20 @@ public class Demand {
         }
         notInTheFuture("receivedAt", command.receivedAt());
         apply(event);
+    }
+
+    /**
+     * The receipt of a demand believed new: always a fresh demand, so nothing is read from the log. Its event has
+     * sequence number 0, so if the demand was received before, the append collides with the stored receipt on the
+     * log's unique stream key (AggregateStreamCreationException) and stores nothing; the caller then sends the
+     * {@link ReceiveDemand}, which judges the repeat against the demand as the log has it.
+     */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
+    public void handle(ReceiveNewDemand command) {
+        notInTheFuture("receivedAt", command.receivedAt());
+        apply(new DemandReceived(command.demandId(), command.receivedAt(), command.jurisdiction(), command.agency(),
+                command.legalProcess(), command.accounts()));
     }
 
     @CommandHandler

@@ -1,13 +1,13 @@
 package ledger.command.demand;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,6 +17,7 @@ import ledger.events.DemandCommands.CorrectDemand;
 import ledger.events.DemandCommands.DiscloseContent;
 import ledger.events.DemandCommands.DiscloseSubscriberData;
 import ledger.events.DemandCommands.ReceiveDemand;
+import ledger.events.DemandCommands.ReceiveNewDemand;
 import ledger.events.DemandCommands.RecordNoDataFound;
 import ledger.events.DemandCommands.RejectDemand;
 import ledger.events.LegalProcess;
@@ -26,7 +27,8 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
-import org.springframework.http.ResponseEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -62,53 +64,60 @@ class DemandController {
     }
 
     @PostMapping
-    ResponseEntity<Map<String, Object>> receive(@org.springframework.web.bind.annotation.RequestBody(required = false) String text,
-                                                @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+    void receive(@org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+                 @RequestHeader(name = "Idempotency-Key", required = false) String key,
+                 HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, RECEIPT);
         String demandId = demandId(body.text("demandId"), "demandId");
         ReceiveDemand command = new ReceiveDemand(demandId, body.instant("receivedAt"), body.jurisdiction("jurisdiction"),
                 body.text("agency"), body.enumValue("legalProcess", LegalProcess.class),
                 body.strings("accounts", pseudonyms::of));
-        return send(demandId, "receive", command, key);
+        send(demandId, "receive", command, key).writeTo(response);
     }
 
     @PostMapping("/{id}/subscriber-disclosures")
-    ResponseEntity<Map<String, Object>> discloseSubscriberData(@PathVariable("id") String id,
+    void discloseSubscriberData(@PathVariable("id") String id,
             @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
-            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
-        return send(id, "subscriber-disclosure", new DiscloseSubscriberData(demandId(id, "id"), body.instant("occurredAt")), key);
+        send(id, "subscriber-disclosure", new DiscloseSubscriberData(demandId(id, "id"), body.instant("occurredAt")), key)
+                .writeTo(response);
     }
 
     @PostMapping("/{id}/content-disclosures")
-    ResponseEntity<Map<String, Object>> discloseContent(@PathVariable("id") String id,
+    void discloseContent(@PathVariable("id") String id,
             @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
-            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
-        return send(id, "content-disclosure", new DiscloseContent(demandId(id, "id"), body.instant("occurredAt")), key);
+        send(id, "content-disclosure", new DiscloseContent(demandId(id, "id"), body.instant("occurredAt")), key).writeTo(response);
     }
 
     @PostMapping("/{id}/no-data-found")
-    ResponseEntity<Map<String, Object>> noDataFound(@PathVariable("id") String id,
+    void noDataFound(@PathVariable("id") String id,
             @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
-            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
-        return send(id, "no-data-found", new RecordNoDataFound(demandId(id, "id"), body.instant("occurredAt")), key);
+        send(id, "no-data-found", new RecordNoDataFound(demandId(id, "id"), body.instant("occurredAt")), key).writeTo(response);
     }
 
     @PostMapping("/{id}/rejection")
-    ResponseEntity<Map<String, Object>> reject(@PathVariable("id") String id,
+    void reject(@PathVariable("id") String id,
             @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
-            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, REJECTION);
-        return send(id, "rejection", new RejectDemand(demandId(id, "id"), body.instant("occurredAt"),
-                body.enumValue("reason", RejectionReason.class)), key);
+        send(id, "rejection", new RejectDemand(demandId(id, "id"), body.instant("occurredAt"),
+                body.enumValue("reason", RejectionReason.class)), key).writeTo(response);
     }
 
     @PostMapping("/{id}/corrections")
-    ResponseEntity<Map<String, Object>> correct(@PathVariable("id") String id,
+    void correct(@PathVariable("id") String id,
             @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
-            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, CORRECTION);
         CorrectDemand command = new CorrectDemand(demandId(id, "id"),
                 body.has("receivedAt") ? body.instant("receivedAt") : null,
@@ -116,33 +125,49 @@ class DemandController {
                 body.has("agency") ? body.text("agency") : null,
                 body.has("legalProcess") ? body.enumValue("legalProcess", LegalProcess.class) : null,
                 body.has("accounts") ? body.strings("accounts", pseudonyms::of) : null);
-        return send(id, "correction", command, key);
+        send(id, "correction", command, key).writeTo(response);
     }
 
-    private ResponseEntity<Map<String, Object>> send(String demandId, String kind, Object command, String key) {
+    private Created send(String demandId, String kind, Object command, String key) {
         String requestHash = key == null ? null : hash(kind + "\n" + command);
         if (key != null) {
             if (key.isBlank() || key.length() > 200) {
                 throw new DemandRefused.InvalidField("Idempotency-Key", "the Idempotency-Key header must be 1 to 200 characters");
             }
-            Optional<ResponseEntity<Map<String, Object>>> earlier = answerForKey(key, requestHash, kind);
+            Optional<Created> earlier = answerForKey(key, requestHash, kind);
             if (earlier.isPresent()) {
                 return earlier.get();
             }
         }
         MetaData metaData = key == null ? MetaData.emptyInstance()
                 : MetaData.with("idempotencyKey", key).and("requestHash", requestHash);
+        // A receipt is first sent as the receipt of a new demand, which reads nothing from the log: the common case.
+        // A demand received before makes it collide on the log's stream key (or it is refused); then the receipt
+        // is sent as it is, judged against the demand as the log has it, exactly as it always was.
+        Object sending = command instanceof ReceiveDemand receipt ? ReceiveNewDemand.of(receipt) : command;
         boolean rechecked = false;
         for (int attempt = 1; ; attempt++) {
             log.takeLastAppended();
             try {
-                commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+                commands.sendAndWait(GenericCommandMessage.asCommandMessage(sending).andMetaData(metaData));
                 long position = log.takeLastAppended().map(p -> p[1])
                         .or(() -> log.firstPositionOf(demandId)) // an idempotent repeat of a receipt stores nothing
                         .orElse(0L);
-                return created(demandId, kind, position);
+                return new Created(demandId, position, kind.equals("receive"));
             } catch (MongoEventLog.IdempotencyKeyTaken e) {
                 return answerForKey(key, requestHash, kind).orElseThrow(() -> e);
+            } catch (AggregateStreamCreationException | DemandRefused.InvalidField e) {
+                if (sending instanceof ReceiveNewDemand) {
+                    // received before (the same body again, or another: 409), or refused as new (a receivedAt in the
+                    // future, which is a 409 all the same if the demand was received with another body): decided by
+                    // the receipt on the demand as the log has it; this was no attempt on a changed demand
+                    sending = command;
+                    attempt--;
+                } else if (e instanceof DemandRefused.InvalidField invalid) {
+                    throw invalid;
+                } else if (attempt == ATTEMPTS) {
+                    throw changedConcurrently(demandId);
+                }
             } catch (DemandRefused.Conflict e) {
                 // the demand may have come from RecentDemands, stale if another instance wrote since: the refusal
                 // rolled back and dropped it, so once more on the demand as the log has it
@@ -151,16 +176,19 @@ class DemandController {
                 }
                 rechecked = true;
                 attempt--;
-            } catch (ConcurrencyException | AggregateStreamCreationException e) {
+            } catch (ConcurrencyException e) {
                 if (attempt == ATTEMPTS) {
-                    throw new DemandRefused.Conflict("demandId", "demandId " + demandId
-                            + " was changed by concurrent commands; try again");
+                    throw changedConcurrently(demandId);
                 }
             }
         }
     }
 
-    private Optional<ResponseEntity<Map<String, Object>>> answerForKey(String key, String requestHash, String kind) {
+    private static DemandRefused.Conflict changedConcurrently(String demandId) {
+        return new DemandRefused.Conflict("demandId", "demandId " + demandId + " was changed by concurrent commands; try again");
+    }
+
+    private Optional<Created> answerForKey(String key, String requestHash, String kind) {
         Optional<KeyedCommit> earlier = log.findByIdempotencyKey(key);
         if (earlier.isEmpty()) {
             return Optional.empty();
@@ -168,15 +196,56 @@ class DemandController {
         if (!requestHash.equals(earlier.get().requestHash())) {
             throw new IdempotencyKeyReused(key);
         }
-        return Optional.of(created(earlier.get().aggregateIdentifier(), kind, earlier.get().lastPosition()));
+        return Optional.of(new Created(earlier.get().aggregateIdentifier(), earlier.get().lastPosition(), kind.equals("receive")));
     }
 
-    private static ResponseEntity<Map<String, Object>> created(String demandId, String kind, long position) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("demandId", demandId);
-        answer.put("position", position);
-        URI location = URI.create("/api/demands/" + demandId);
-        return kind.equals("receive") ? ResponseEntity.created(location).body(answer) : ResponseEntity.status(201).body(answer);
+    /**
+     * A command's answer: {@code 201}, {@code {"demandId","position"}} and, for a receipt, the demand's
+     * {@code Location}. Written straight to the response: Spring's message converters (content negotiation,
+     * Jackson for a two-field object) cost more than the rest of answering.
+     */
+    record Created(String demandId, long position, boolean receipt) {
+
+        void writeTo(HttpServletResponse response) throws IOException {
+            StringBuilder json = new StringBuilder(48 + demandId.length()).append("{\"demandId\":");
+            jsonString(json, demandId).append(",\"position\":").append(position).append('}');
+            byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+            response.setStatus(HttpServletResponse.SC_CREATED);
+            if (receipt) {
+                response.setHeader(HttpHeaders.LOCATION, URI.create("/api/demands/" + demandId).toASCIIString());
+            }
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        }
+
+        /**
+         * A JSON string as Jackson's UTF-8 writer writes it (surrogates too are written escaped). A demandId needs
+         * no escaping; this only keeps the answer valid JSON whatever it is given.
+         */
+        static StringBuilder jsonString(StringBuilder json, String text) {
+            json.append('"');
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                switch (c) {
+                    case '"' -> json.append("\\\"");
+                    case '\\' -> json.append("\\\\");
+                    case '\n' -> json.append("\\n");
+                    case '\r' -> json.append("\\r");
+                    case '\t' -> json.append("\\t");
+                    case '\b' -> json.append("\\b");
+                    case '\f' -> json.append("\\f");
+                    default -> {
+                        if (c < 0x20 || Character.isSurrogate(c)) {
+                            json.append(String.format("\\u%04X", (int) c));
+                        } else {
+                            json.append(c);
+                        }
+                    }
+                }
+            }
+            return json.append('"');
+        }
     }
 
     private static String demandId(String id, String field) {

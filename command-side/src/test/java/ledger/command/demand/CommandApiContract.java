@@ -94,6 +94,19 @@ abstract class CommandApiContract {
     }
 
     @Test
+    void answersAreJsonOfTheDemandIdAndThePosition() throws Exception {
+        String id = newId();
+        Answer receipt = post("/api/demands", receipt(id, "US"));
+        assertThat(receipt.raw().headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(receipt.raw().body()).isEqualTo("{\"demandId\":\"" + id + "\",\"position\":" + log.headPosition() + "}");
+        Answer disposition = post("/api/demands/" + id + "/subscriber-disclosures", AT);
+        assertThat(disposition.status()).isEqualTo(201);
+        assertThat(disposition.raw().headers().firstValue("Location")).isEmpty();
+        assertThat(disposition.raw().headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(disposition.raw().body()).isEqualTo("{\"demandId\":\"" + id + "\",\"position\":" + log.headPosition() + "}");
+    }
+
+    @Test
     void theSameReceiptAgainAnswersAsTheFirstTimeAndStoresNothing() throws Exception {
         String id = newId();
         Answer first = post("/api/demands", receipt(id, "US"));
@@ -104,6 +117,82 @@ abstract class CommandApiContract {
         assertThat(log.headPosition()).isEqualTo(head);
         assertProblem(post("/api/demands", receipt(id, "GB")), 409, "demandId");
         assertThat(log.headPosition()).isEqualTo(head);
+    }
+
+    @Test
+    void aRepeatedReceiptIsJudgedAgainstTheStoredDemandWhateverCameSince() throws Exception {
+        String id = received();
+        Answer first = post("/api/demands", receipt(id, "US"));
+        assertThat(post("/api/demands/" + id + "/subscriber-disclosures", AT).status()).isEqualTo(201);
+        long head = log.headPosition();
+        Answer again = post("/api/demands", receipt(id, "US"));
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.raw().headers().firstValue("Location")).contains("/api/demands/" + id);
+        assertThat(again.body()).isEqualTo(first.body());
+        // another body is a 409 before its receivedAt in the future is a 400, as for any demand received before
+        assertProblem(post("/api/demands", receipt(id, "GB").replace("2014-03-02T10:15:00Z", "2999-03-02T10:15:00Z")), 409, "demandId");
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertThat(log.eventsOf(id)).hasSize(2);
+    }
+
+    @Test
+    void aKeyedReceiptIsStoredOnceAndItsRepeatsAnswerTheFirstAnswer() throws Exception {
+        String id = newId();
+        String key = "receipt-" + id;
+        Answer first = post("/api/demands", receipt(id, "US"), "Idempotency-Key", key);
+        assertThat(first.status()).isEqualTo(201);
+        long head = log.headPosition();
+        assertThat(first.body().get("position").asLong()).isEqualTo(head);
+        Answer again = post("/api/demands", receipt(id, "US"), "Idempotency-Key", key);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.raw().headers().firstValue("Location")).contains("/api/demands/" + id);
+        assertThat(again.body()).isEqualTo(first.body());
+        Answer otherKey = post("/api/demands", receipt(id, "US"), "Idempotency-Key", key + "-other");
+        assertThat(otherKey.status()).isEqualTo(201);
+        assertThat(otherKey.body()).isEqualTo(first.body());
+        assertProblem(post("/api/demands", receipt(id, "GB"), "Idempotency-Key", key), 422, "Idempotency-Key");
+        assertProblem(post("/api/demands", receipt(id, "GB"), "Idempotency-Key", key + "-another"), 409, "demandId");
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertThat(log.eventsOf(id)).hasSize(1);
+        assertThat(log.findByIdempotencyKey(key)).hasValueSatisfying(k -> assertThat(k.lastPosition()).isEqualTo(head));
+        assertThat(log.findByIdempotencyKey(key + "-other")).isEmpty();
+    }
+
+    @Test
+    void ofConcurrentReceiptsOfOneNewDemandOneIsStoredAndAllAnswerIt() throws Exception {
+        for (boolean keyed : new boolean[] {false, true}) {
+            String id = newId();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Answer> answers = new ArrayList<>();
+            try {
+                List<Future<Answer>> futures = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    // half of them with another body: whichever body is stored first, the other half is a 409
+                    String body = receipt(id, i % 2 == 0 ? "US" : "GB");
+                    String[] headers = keyed ? new String[] {"Idempotency-Key", "concurrent-" + id + "-" + i} : new String[0];
+                    futures.add(pool.submit(() -> post("/api/demands", body, headers)));
+                }
+                for (Future<Answer> f : futures) {
+                    answers.add(f.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(log.eventsOf(id)).as("one receipt stored").hasSize(1);
+            long position = log.eventsOf(id).get(0).position();
+            String stored = ((ledger.events.DemandReceived) log.eventsOf(id).get(0).payload()).jurisdiction().code();
+            for (int i = 0; i < answers.size(); i++) {
+                Answer a = answers.get(i);
+                boolean sameBody = stored.equals(i % 2 == 0 ? "US" : "GB");
+                if (sameBody) {
+                    assertThat(a.status()).as(a.raw().body()).isEqualTo(201);
+                    assertThat(a.body().get("position").asLong()).isEqualTo(position);
+                    assertThat(a.raw().headers().firstValue("Location")).contains("/api/demands/" + id);
+                } else {
+                    assertProblem(a, 409, "demandId");
+                }
+            }
+        }
     }
 
     @Test

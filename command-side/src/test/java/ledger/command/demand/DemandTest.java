@@ -11,6 +11,7 @@ import ledger.events.DemandCommands.CorrectDemand;
 import ledger.events.DemandCommands.DiscloseContent;
 import ledger.events.DemandCommands.DiscloseSubscriberData;
 import ledger.events.DemandCommands.ReceiveDemand;
+import ledger.events.DemandCommands.ReceiveNewDemand;
 import ledger.events.DemandCommands.RecordNoDataFound;
 import ledger.events.DemandCommands.RejectDemand;
 import ledger.events.DemandCorrected;
@@ -219,6 +220,89 @@ class DemandTest {
                     .expectNoEvents()
                     .expectException(DemandRefused.InvalidField.class)
                     .expectException(invalid("receivedAt"));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // receipt of a demand believed new: created without reading the log (AggregateCreationPolicy.ALWAYS)
+
+    @Nested
+    @DisplayName("receipt of a demand believed new")
+    class ReceiptOfANewDemand {
+
+        @Test
+        void aNewDemandIsReceivedAsByAnyReceipt() {
+            fixture.givenNoPriorActivity()
+                    .when(ReceiveNewDemand.of(receive()))
+                    .expectSuccessfulHandlerExecution()
+                    .expectEvents(received());
+        }
+
+        @Test
+        void theReceiptIsTheDemandsFirstEvent() {
+            fixture.givenNoPriorActivity()
+                    .when(ReceiveNewDemand.of(receive()))
+                    .expectEventsMatching(org.axonframework.test.matchers.Matchers.exactSequenceOf(
+                            new TypeSafeMatcher<org.axonframework.eventhandling.EventMessage<?>>() {
+                                @Override
+                                protected boolean matchesSafely(org.axonframework.eventhandling.EventMessage<?> event) {
+                                    return event instanceof org.axonframework.eventhandling.DomainEventMessage<?> d
+                                            && d.getSequenceNumber() == 0 && ID.equals(d.getAggregateIdentifier());
+                                }
+
+                                @Override
+                                public void describeTo(Description description) {
+                                    description.appendText("the first event of demand " + ID);
+                                }
+                            },
+                            org.axonframework.test.matchers.Matchers.andNoMore()));
+        }
+
+        /**
+         * The receipt is not judged against a demand received before: its first event collides with the stored
+         * one (here the fixture's check of sequence numbers stands in for the log's unique stream key), nothing is
+         * stored, and the command side sends the {@link ReceiveDemand} instead (see "receipt").
+         */
+        @Test
+        void aDemandReceivedBeforeCollidesWithItsStoredReceipt() {
+            fixture.given(received())
+                    .when(ReceiveNewDemand.of(receive()))
+                    .expectNoEvents()
+                    .expectException(org.axonframework.eventsourcing.eventstore.EventStoreException.class)
+                    .expectExceptionMessage(org.hamcrest.Matchers.containsString("Unexpected sequence number"));
+        }
+
+        @Test
+        void aReceivedAtInTheFutureIsInvalid() {
+            fixture.givenNoPriorActivity()
+                    .when(ReceiveNewDemand.of(new ReceiveDemand(ID, future(), US, AGENCY, LegalProcess.SUBPOENA, ACCOUNTS)))
+                    .expectNoEvents()
+                    .expectException(DemandRefused.InvalidField.class)
+                    .expectException(invalid("receivedAt"));
+        }
+
+        @Test
+        void aDemandReceivedAsNewTakesItsDispositions() {
+            fixture.givenCommands(ReceiveNewDemand.of(receive()))
+                    .when(new DiscloseSubscriberData(ID, DAY_1))
+                    .expectSuccessfulHandlerExecution()
+                    .expectEvents(new SubscriberDataDisclosed(ID, DAY_1));
+        }
+
+        @Test
+        void aDemandReceivedAsNewTakesTheSameReceiptAgain() {
+            fixture.givenCommands(ReceiveNewDemand.of(receive()))
+                    .when(receive())
+                    .expectSuccessfulHandlerExecution()
+                    .expectNoEvents();
+        }
+
+        @Test
+        void aDemandReceivedAsNewRefusesAnotherBody() {
+            fixture.givenCommands(ReceiveNewDemand.of(receive()))
+                    .when(new ReceiveDemand(ID, RECEIVED_AT, DE, AGENCY, LegalProcess.SUBPOENA, ACCOUNTS))
+                    .expectNoEvents()
+                    .expectException(conflict("demandId"));
         }
     }
 
