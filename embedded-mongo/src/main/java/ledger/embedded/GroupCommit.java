@@ -259,17 +259,18 @@ final class GroupCommit implements AutoCloseable {
             if (rest.isReadable()) {
                 append(rest);
             }
+            // everything up to here is in the log: its writers (and readers) need not wait for the checkpoint
+            segment.force(false);
+            markDurable(upTo);
             checkpoints.put(CHECKPOINT_KEY, upTo);
             store.commit();
             done.add(segmentPath);
-            segment.force(false);
             segment.close();
             openSegment(upTo + 1);
         } finally {
             apply.unlock();
         }
         store.sync();
-        markDurable(upTo);
         checkpointed = upTo;
         checkpointCount++;
         lastCheckpointNanos = System.nanoTime();

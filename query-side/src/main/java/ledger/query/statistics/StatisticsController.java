@@ -60,8 +60,9 @@ class StatisticsController {
     }
 
     /**
-     * Many clients asking for the same period within 50 ms share one read, and one rendering of it: the figures
-     * may lag the projection by that much, never more, and their position says which events they include.
+     * Many clients asking for the same period within 50 ms share one read, and one rendering of it; while one of
+     * them reads again, the others answer the figures read before. The position of an answer always says exactly
+     * which events its figures include.
      */
     private Answers recent(Period period) {
         long now = System.nanoTime();
@@ -69,6 +70,23 @@ class StatisticsController {
         if (cached != null && now - cached.readAt < 50_000_000L) {
             return cached;
         }
+        java.util.concurrent.atomic.AtomicBoolean reading = refreshing.computeIfAbsent(period, p -> new java.util.concurrent.atomic.AtomicBoolean());
+        if (cached != null && !reading.compareAndSet(false, true)) {
+            // one reader refreshes; the others answer the figures just read, with the position they include
+            return cached;
+        }
+        try {
+            return refresh(period, cached, now);
+        } finally {
+            if (cached != null) {
+                reading.set(false);
+            }
+        }
+    }
+
+    private final java.util.Map<Period, java.util.concurrent.atomic.AtomicBoolean> refreshing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Answers refresh(Period period, Answers cached, long now) {
         FiguresStore.Snapshot snapshot = figures.store().figures(period);
         Answers fresh = cached != null && cached.snapshot.position() == snapshot.position()
                 && cached.snapshot.figures().digest().equals(snapshot.figures().digest())
