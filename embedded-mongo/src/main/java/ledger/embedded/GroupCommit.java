@@ -64,6 +64,7 @@ final class GroupCommit implements AutoCloseable {
     private static final int TARGET_FILL_RATE = 80;
     private static final int COMPACT_BYTES = 16 << 20;
     private static final int RECORD_HEADER = 4 + 8 + 4;
+    private static final long SLOW_CHECKPOINT_MILLIS = 50;
 
     private final MVStore store;
     private final MVMap<String, Long> checkpoints;
@@ -249,6 +250,7 @@ final class GroupCommit implements AutoCloseable {
         long upTo;
         List<Path> done = new ArrayList<>();
         apply.lock();
+        long locked = System.nanoTime();
         try {
             ByteBuf rest;
             synchronized (monitor) {
@@ -269,6 +271,10 @@ final class GroupCommit implements AutoCloseable {
             openSegment(upTo + 1);
         } finally {
             apply.unlock();
+        }
+        long held = (System.nanoTime() - locked) / 1_000_000;
+        if (held >= SLOW_CHECKPOINT_MILLIS) {
+            log.info("a checkpoint held writes up for {} ms (up to command {})", held, upTo);
         }
         store.sync();
         checkpointed = upTo;
