@@ -111,65 +111,190 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                 ? streamKey(d.getAggregateIdentifier(), d.getSequenceNumber()) : null;
         Object key = first.getMetaData().get(META_IDEMPOTENCY_KEY);
         Object hash = first.getMetaData().get(META_REQUEST_HASH);
-        // Appends of this instance take positions one at a time: racing each other would only collide on _id.
-        // Instances still race, and the collision on _id settles it.
+        Append mine = new Append(entries, stream, key == null ? null : key.toString(), hash == null ? null : hash.toString());
+        appendGrouped(mine);
+        if (mine.failure != null) {
+            if (mine.failure instanceof StreamConflict conflict) {
+                handlePersistenceException(conflict, first);
+            }
+            if (mine.failure instanceof MongoWriteException e && e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                handlePersistenceException(e, first);
+            }
+            throw mine.failure;
+        }
+        lastAppended.set(new long[] {mine.position, mine.position + mine.size() - 1});
+    }
+
+    /** A commit waiting to be appended, and what became of it. */
+    private static final class Append {
+        final List<Document> entries;
+        final String stream;
+        final String key;
+        final String hash;
+        long position;
+        RuntimeException failure;
+        boolean done;
+
+        Append(List<Document> entries, String stream, String key, String hash) {
+            this.entries = entries;
+            this.stream = stream;
+            this.key = key;
+            this.hash = hash;
+        }
+
+        int size() {
+            return entries.size();
+        }
+
+        Document at(long position) {
+            Document commit = new Document("_id", position)
+                    .append("n", entries.size())
+                    .append("stream", stream != null ? stream : "@" + position)
+                    .append("idem", key != null ? key : "@" + position)
+                    .append("events", entries);
+            if (hash != null) {
+                commit.append("idemHash", hash);
+            }
+            return commit;
+        }
+    }
+
+    private static final int MAX_COMMITS_PER_INSERT = 64;
+    /** Commits waiting for an insert; guarded by appendLock. */
+    private final java.util.ArrayDeque<Append> waiting = new java.util.ArrayDeque<>();
+    /** Guarded by appendLock. */
+    private boolean appending;
+
+    /**
+     * Appends of this instance take consecutive positions, and a position may only be written once the one
+     * before it exists (readers stop at the first hole). So they are not inserted one by one, each waiting for
+     * the one before (one round trip, one durable write at a time): whoever finds no insert in flight takes
+     * every commit waiting and inserts them at consecutive positions in one ordered insert, which stores a
+     * prefix of them and stops at the first that fails. The ones stored are done; the failed one gets its
+     * answer (another command on the demand won, the Idempotency-Key is taken), and the rest go on at the next
+     * free position. Instances still race, and a collision on {@code _id} settles it.
+     */
+    private void appendGrouped(Append mine) {
         synchronized (appendLock) {
-            long position = knownHead() + 1;
-            while (true) {
-                Document commit = new Document("_id", position)
-                        .append("n", events.size())
-                        .append("stream", stream != null ? stream : "@" + position)
-                        .append("idem", key != null ? key.toString() : "@" + position)
-                        .append("events", entries);
-                if (hash != null) {
-                    commit.append("idemHash", hash.toString());
+            waiting.add(mine);
+        }
+        while (true) {
+            List<Append> batch = new ArrayList<>();
+            synchronized (appendLock) {
+                while (appending && !mine.done) {
+                    try {
+                        appendLock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
-                try {
-                    beforeInsert.accept(position);
-                    insert(commit);
-                    long end = position + events.size() - 1;
-                    head.accumulateAndGet(end, Math::max);
-                    rememberCommitEnd(end);
-                    lastAppended.set(new long[] {position, end});
-                    writeHintNowAndThen(end);
+                if (mine.done) {
                     return;
-                } catch (MongoWriteException e) {
-                    if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                        handlePersistenceException(e, first);
-                    }
-                    String message = String.valueOf(e.getError().getMessage());
-                    if (message.contains("stream_unique")) {
-                        handlePersistenceException(new StreamConflict(e), first);
-                    }
-                    if (message.contains("idem_unique")) {
-                        throw new IdempotencyKeyTaken(key == null ? "" : key.toString(), e);
-                    }
-                    // another instance took this position: walk on to the end of the log and try there (once the
-                    // other commit is settled: until then the walk does not pass it)
-                    long end = walkToEnd(position - 1);
-                    if (end + 1 == position) {
-                        Thread.onSpinWait();
-                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-                    }
-                    position = end + 1;
+                }
+                appending = true;
+                while (!waiting.isEmpty() && batch.size() < MAX_COMMITS_PER_INSERT) {
+                    batch.add(waiting.poll());
+                }
+            }
+            try {
+                // outside the lock: the next commits queue up meanwhile, for the next insert
+                insertAll(batch);
+            } finally {
+                synchronized (appendLock) {
+                    appending = false;
+                    appendLock.notifyAll();
                 }
             }
         }
     }
 
-    /**
-     * After an error other than a duplicate key, this process no longer knows where the log ends (the database
-     * may have lost what it had not acknowledged, or be another node after a failover): the next append finds
-     * the end again.
-     */
-    private void insert(Document commit) {
+    /** Inserts the commits at consecutive positions; one batch at a time (appending). */
+    private void insertAll(List<Append> batch) {
+        List<Append> pending = new ArrayList<>(batch);
         try {
-            commits.insertOne(commit);
-        } catch (MongoWriteException e) {
-            throw e;
+            long position = knownHead() + 1;
+            while (!pending.isEmpty()) {
+                List<Document> documents = new ArrayList<>(pending.size());
+                long next = position;
+                for (Append append : pending) {
+                    append.position = next;
+                    documents.add(append.at(next));
+                    next += append.size();
+                }
+                beforeInsert.accept(position);
+                int stored;
+                com.mongodb.WriteError error = null;
+                RuntimeException cause = null;
+                try {
+                    if (documents.size() == 1) {
+                        commits.insertOne(documents.get(0));
+                    } else {
+                        commits.insertMany(documents, new com.mongodb.client.model.InsertManyOptions().ordered(true));
+                    }
+                    stored = documents.size();
+                } catch (MongoWriteException e) {
+                    stored = 0;
+                    error = e.getError();
+                    cause = e;
+                } catch (com.mongodb.MongoBulkWriteException e) {
+                    com.mongodb.bulk.BulkWriteError first = e.getWriteErrors().get(0);
+                    stored = first.getIndex();
+                    error = first;
+                    cause = new MongoWriteException(first, e.getServerAddress(), java.util.Set.of());
+                }
+                for (int i = 0; i < stored; i++) {
+                    Append done = pending.get(i);
+                    long end = done.position + done.size() - 1;
+                    head.accumulateAndGet(end, Math::max);
+                    rememberCommitEnd(end);
+                    writeHintNowAndThen(end);
+                    finish(done, null);
+                }
+                if (error == null) {
+                    return;
+                }
+                Append failed = pending.get(stored);
+                List<Append> rest = new ArrayList<>(pending.subList(stored + 1, pending.size()));
+                String message = String.valueOf(error.getMessage());
+                if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    head.set(-1);
+                    for (Append append : pending.subList(stored, pending.size())) {
+                        finish(append, cause);
+                    }
+                    return;
+                } else if (message.contains("stream_unique")) {
+                    finish(failed, new StreamConflict(cause));
+                    position = failed.position;
+                } else if (message.contains("idem_unique")) {
+                    finish(failed, new IdempotencyKeyTaken(failed.key == null ? "" : failed.key, cause));
+                    position = failed.position;
+                } else {
+                    // another instance took this position: walk on to the end of the log and try there (once the
+                    // other commit is settled: until then the walk does not pass it)
+                    rest.add(0, failed);
+                    long end = walkToEnd(failed.position - 1);
+                    if (end + 1 == failed.position) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
+                    position = end + 1;
+                }
+                pending = rest;
+            }
         } catch (RuntimeException e) {
+            // the database failed (or a test's hook): this process no longer knows where the log ends
             head.set(-1);
-            throw e;
+            for (Append append : pending) {
+                finish(append, e);
+            }
+        }
+    }
+
+    private void finish(Append append, RuntimeException failure) {
+        synchronized (appendLock) {
+            if (!append.done) {
+                append.failure = failure;
+                append.done = true;
+            }
         }
     }
 

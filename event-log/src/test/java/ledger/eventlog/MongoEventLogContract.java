@@ -274,6 +274,54 @@ abstract class MongoEventLogContract {
                 .contains("held").containsOnlyOnce("held").endsWith("held");
     }
 
+    /**
+     * One instance's concurrent appends share inserts: the ones that conflict in the middle of a shared insert
+     * get their conflict, every other one is stored, and the log stays dense.
+     */
+    @Test
+    void concurrentAppendsOfOneInstanceShareInsertsAndConflictsFailAlone() throws Exception {
+        MongoEventLog log = newLog();
+        int threads = 16;
+        int perThread = 40;
+        java.util.concurrent.ConcurrentLinkedQueue<Long> stored = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                writers.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    for (int i = 0; i < perThread; i++) {
+                        // every other thread also receives demands another thread receives: one of the two wins
+                        String id = thread % 2 == 0 ? "t" + thread + "-" + i : "t" + (thread - 1) + "-" + i;
+                        try {
+                            log.appendEvents(List.of(received(id)));
+                            stored.add(log.takeLastAppended().orElseThrow()[0]);
+                        } catch (AggregateStreamCreationException e) {
+                            conflicts.incrementAndGet();
+                        }
+                    }
+                }, pool));
+            }
+            start.countDown();
+            CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        int demands = threads / 2 * perThread;
+        assertThat(conflicts.get()).isEqualTo(threads * perThread - demands);
+        assertThat(stored).hasSize(demands).doesNotHaveDuplicates();
+        List<TrackedEventMessage<?>> all = readAll(newLog(), null);
+        assertThat(positions(all)).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, demands).boxed().toList());
+        assertThat(new java.util.TreeSet<>(stored)).containsExactlyElementsOf(positions(all));
+    }
+
     @Test
     void concurrentWritersOnSeveralInstancesKeepTheLogDense() throws Exception {
         List<CompletableFuture<Void>> writers = new ArrayList<>();
