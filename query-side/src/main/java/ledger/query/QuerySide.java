@@ -40,7 +40,7 @@ public class QuerySide {
      */
     @Bean(name = "eventBus")
     @Qualifier("eventStore")
-    EmbeddedEventStore eventStore(MongoEventLog eventLog, @Value("${ledger.query.poll-millis:50}") long pollMillis) {
+    EmbeddedEventStore eventStore(MongoEventLog eventLog, @Value("${ledger.query.poll-millis:200}") long pollMillis) {
         return EmbeddedEventStore.builder().storageEngine(eventLog).fetchDelay(pollMillis).cleanupDelay(10_000).build();
     }
 
