@@ -75,10 +75,6 @@ final class DurableBackend extends AbstractMongoBackend {
         return false;
     }
 
-    String statistics() {
-        return commits.statistics();
-    }
-
     @Override
     public void close() {
         commits.close();

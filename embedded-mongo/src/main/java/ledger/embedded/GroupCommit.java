@@ -90,8 +90,6 @@ final class GroupCommit implements AutoCloseable {
     private long segmentBytes;
     private long checkpointed;
     private long lastCheckpointNanos = System.nanoTime();
-    private long syncs;
-    private long checkpointCount;
 
     GroupCommit(MVStore store, Path dir, Replay replay) {
         this.store = store;
@@ -170,12 +168,16 @@ final class GroupCommit implements AutoCloseable {
         byte[] name = database.getBytes(StandardCharsets.UTF_8);
         body.writeShort(name.length).writeBytes(name);
         BsonEncoder.encodeDocument(command, body);
+        ByteBuf record = Unpooled.buffer(RECORD_HEADER + body.readableBytes());
+        record.writeInt(body.readableBytes()).writeLong(ticket).writeInt(crc(ticket, body.nioBuffer())).writeBytes(body);
+        return record;
+    }
+
+    private static int crc(long ticket, ByteBuffer body) {
         CRC32C crc = new CRC32C();
         crc.update(ByteBuffer.allocate(8).putLong(0, ticket));
-        crc.update(body.nioBuffer());
-        ByteBuf record = Unpooled.buffer(RECORD_HEADER + body.readableBytes());
-        record.writeInt(body.readableBytes()).writeLong(ticket).writeInt((int) crc.getValue()).writeBytes(body);
-        return record;
+        crc.update(body);
+        return (int) crc.getValue();
     }
 
     // ---------------------------------------------------------------- the syncer: log syncs and checkpoints
@@ -209,7 +211,6 @@ final class GroupCommit implements AutoCloseable {
                 if (batch.isReadable()) {
                     append(batch);
                     segment.force(false);
-                    syncs++;
                     markDurable(upTo);
                 }
                 if (checkpoint) {
@@ -278,7 +279,6 @@ final class GroupCommit implements AutoCloseable {
         }
         store.sync();
         checkpointed = upTo;
-        checkpointCount++;
         lastCheckpointNanos = System.nanoTime();
         for (Path old : done) {
             Files.deleteIfExists(old);
@@ -339,10 +339,7 @@ final class GroupCommit implements AutoCloseable {
                     }
                     ByteBuffer body = bytes.slice(bytes.position(), length);
                     bytes.position(bytes.position() + length);
-                    CRC32C check = new CRC32C();
-                    check.update(ByteBuffer.allocate(8).putLong(0, ticket));
-                    check.update(body.duplicate());
-                    if ((int) check.getValue() != crc) {
+                    if (crc(ticket, body.duplicate()) != crc) {
                         break;
                     }
                     if (ticket <= last) {
@@ -390,10 +387,6 @@ final class GroupCommit implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- closing
-
-    String statistics() {
-        return syncs + " log syncs, " + checkpointCount + " checkpoints";
-    }
 
     /** Waits for a last checkpoint of everything applied, then stops; the log segment is removed. */
     @Override
