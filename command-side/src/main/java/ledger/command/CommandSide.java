@@ -1,6 +1,11 @@
 package ledger.command;
 
+import ledger.access.AccessConfiguration;
+import ledger.access.AccessRules;
+import ledger.access.Role;
+import ledger.access.TokenTool;
 import ledger.eventlog.EventLogConfiguration;
+import org.springframework.http.HttpMethod;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -10,7 +15,7 @@ import org.springframework.context.annotation.Import;
 
 /** The command side: logs demands and their dispositions through the Demand aggregate into the event log. */
 @SpringBootApplication
-@Import(EventLogConfiguration.class)
+@Import({EventLogConfiguration.class, AccessConfiguration.class})
 public class CommandSide {
 
     /** Each side reads its own command-side.yml, so both can share a classpath (as the end-to-end tests do). */
@@ -19,14 +24,36 @@ public class CommandSide {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("token")) { // ./run token: no ledger needed
+            TokenTool.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         // Axon reads this switch from the system properties, not from Spring's environment
         System.setProperty("axoniq.update-checker.disabled", "true");
         application().run(args);
     }
 
-    /** Carries a request's Idempotency-Key into its events, so the key is stored in the same insert. */
+    /**
+     * Carries a request's actor and Idempotency-Key into its events, so both are stored in the same insert as
+     * the event.
+     */
     @Bean
-    CorrelationDataProvider idempotencyKeyCarrier() {
-        return new SimpleCorrelationDataProvider("idempotencyKey", "requestHash");
+    CorrelationDataProvider actorAndIdempotencyKeyCarrier() {
+        return new SimpleCorrelationDataProvider("actor", "idempotencyKey", "requestHash");
+    }
+
+    /** security.md's roles on the command side. */
+    @Bean
+    AccessRules accessRules() {
+        return AccessRules.builder()
+                .open(HttpMethod.GET, "/actuator/health/**")
+                .open(null, "/v3/api-docs/**")
+                .open(null, "/swagger-ui/**")
+                .open(null, "/swagger-ui.html")
+                .allow(HttpMethod.POST, "/api/demands/*/corrections", Role.LEGAL)
+                .allow(HttpMethod.POST, "/api/demands", Role.RECORDER, Role.LEGAL)
+                .allow(HttpMethod.POST, "/api/demands/*/{disposition:subscriber-disclosures|content-disclosures|no-data-found|rejection}",
+                        Role.RECORDER, Role.LEGAL)
+                .build();
     }
 }

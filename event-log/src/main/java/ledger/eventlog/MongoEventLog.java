@@ -619,6 +619,19 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         return readEventData(aggregateIdentifier, 0).map(d -> logged((TrackedDomainEventData<?>) d)).toList();
     }
 
+    /**
+     * A demand's events as stored, in sequence order: when each was recorded, its metadata (the actor) and its
+     * payload as the log holds it, besides its deserialized form.
+     */
+    public List<RecordedEvent> recordedEventsOf(String aggregateIdentifier) {
+        return readEventData(aggregateIdentifier, 0).map(d -> {
+            TrackedDomainEventData<?> t = (TrackedDomainEventData<?>) d;
+            String metaData = (String) t.getMetaData().getData();
+            return new RecordedEvent(logged(t), t.getTimestamp(), t.getPayload().getType().getName(),
+                    (String) t.getPayload().getData(), metaData);
+        }).toList();
+    }
+
     private LoggedEvent logged(TrackedDomainEventData<?> d) {
         return new LoggedEvent(d.trackingToken().position().orElseThrow(), d.getAggregateIdentifier(), d.getSequenceNumber(),
                 payload(d.getPayload().getType().getName(), d.getPayload().getType().getRevision(), (String) d.getPayload().getData()));

@@ -2,7 +2,11 @@ package ledger.query;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import ledger.access.AccessConfiguration;
+import ledger.access.AccessRules;
+import ledger.access.Role;
 import ledger.eventlog.EventLogConfiguration;
+import org.springframework.http.HttpMethod;
 import ledger.eventlog.MongoEventLog;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
@@ -20,7 +24,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 /** The query side: projects period figures from the event log and answers the statistics API. */
 @SpringBootApplication
 @EnableScheduling
-@Import(EventLogConfiguration.class)
+@Import({EventLogConfiguration.class, AccessConfiguration.class})
 public class QuerySide {
 
     /** Each side reads its own query-side.yml, so both can share a classpath (as the end-to-end tests do). */
@@ -42,6 +46,35 @@ public class QuerySide {
     @Qualifier("eventStore")
     EmbeddedEventStore eventStore(MongoEventLog eventLog, @Value("${ledger.query.poll-millis:200}") long pollMillis) {
         return EmbeddedEventStore.builder().storageEngine(eventLog).fetchDelay(pollMillis).cleanupDelay(10_000).build();
+    }
+
+    /**
+     * security.md's roles on the query side. Published reports are public: they are published to be read. The
+     * dashboard's page is public too; it asks for a token and offers only what the token's roles allow.
+     */
+    @Bean
+    AccessRules accessRules() {
+        Role[] viewers = {Role.VIEWER, Role.PUBLISHER, Role.AUDITOR};
+        return AccessRules.builder()
+                .open(HttpMethod.GET, "/actuator/health/**")
+                .open(null, "/v3/api-docs/**")
+                .open(null, "/swagger-ui/**")
+                .open(null, "/swagger-ui.html")
+                .open(HttpMethod.GET, "/api/reports/{period}")
+                .open(HttpMethod.GET, "/api/reports/{period}/{version}.csv")
+                .allowWithParameter(HttpMethod.GET, "/api/statistics/**", "asOf", Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/statistics/**", viewers)
+                .allow(HttpMethod.GET, "/api/replays/latest", viewers)
+                .allow(HttpMethod.POST, "/api/replays", Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/audits/**", Role.AUDITOR)
+                .allow(HttpMethod.POST, "/api/reports/{period}", Role.PUBLISHER)
+                .allow(HttpMethod.GET, "/api/reports/{period}/{version}/verification", Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/reports/{period}/{version}/restatement", Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/demands", Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/demands/{id}", Role.RECORDER, Role.LEGAL, Role.AUDITOR)
+                .allow(HttpMethod.POST, "/api/log/import")
+                .allow(HttpMethod.GET, "/api/log/**", Role.AUDITOR)
+                .build();
     }
 
     @Bean

@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.core.ConditionTimeoutException;
+import ledger.access.TestTokens;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,7 +161,7 @@ class CrashIT {
             for (int i = 0; i < 3; i++) {
                 JsonNode previous = get(http, ledger.queries() + "/api/replays/latest"); // none yet: a 404
                 long before = previous == null ? 0 : previous.path("number").asLong(0);
-                assertThat(http.send(HttpRequest.newBuilder(URI.create(ledger.queries() + "/api/replays"))
+                assertThat(http.send(HttpRequest.newBuilder(URI.create(ledger.queries() + "/api/replays")).header("Authorization", TestTokens.ADMIN)
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
                         .isEqualTo(202);
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -366,7 +367,7 @@ class CrashIT {
     }
 
     private static Answer post(HttpClient http, String base, String path, String body, String key) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", TestTokens.ADMIN).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
@@ -388,7 +389,7 @@ class CrashIT {
     /** The JSON of a 200 answer, or null (not up yet, or another answer). */
     private static JsonNode get(HttpClient http, String url) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", TestTokens.ADMIN).timeout(Duration.ofSeconds(30))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
         } catch (IOException e) {
@@ -447,7 +448,7 @@ class CrashIT {
 
         private Sent send(int client, HttpClient http, String path, String body) {
             String key = "crash-" + round + "-" + UUID.randomUUID();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(commands + path)).timeout(Duration.ofSeconds(5))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(commands + path)).header("Authorization", TestTokens.ADMIN).timeout(Duration.ofSeconds(5))
                     .header("Content-Type", "application/json").header("Idempotency-Key", key)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             String failure;
@@ -628,6 +629,10 @@ class CrashIT {
             env.remove("MONGODB_URI");
             env.remove("PSEUDONYM_KEY");
             env.put("DATA_DIR", dataDir.toString());
+            env.remove("LEDGER_TOKENS_FILE");
+            if (!Files.exists(dataDir.resolve("tokens.json"))) {
+                TestTokens.write(dataDir.resolve("tokens.json"));
+            }
             env.put("MONGO_PORT", Integer.toString(mongoPort));
             env.put("COMMAND_PORT", Integer.toString(commandPort));
             env.put("QUERY_PORT", Integer.toString(queryPort));
@@ -656,7 +661,7 @@ class CrashIT {
 
     private static int status(HttpClient http, String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+            return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", TestTokens.ADMIN).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import ledger.command.CommandSide;
 import ledger.eventlog.TestMongo;
+import ledger.access.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -29,14 +30,14 @@ class ReplayKillIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private String get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", TestTokens.ADMIN).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private Process querySide(String mongoUri, int port, Path logFile, String... properties) throws Exception {
         File jar = new File("target").listFiles((dir, name) -> name.startsWith("query-side-") && name.endsWith("-exec.jar"))[0];
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.getPath(), "--server.port=" + port, "--ledger.mongodb.uri=" + mongoUri, "--ledger.query.batch-size=10",
-                "--ledger.query.replay.stale-seconds=3"));
+                "--ledger.query.replay.stale-seconds=3", RunningLedger.tokensFile(), RunningLedger.adminTokenFile()));
         command.addAll(List.of(properties));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
     }
@@ -52,7 +53,8 @@ class ReplayKillIT {
         String uri = TestMongo.embedded();
         System.setProperty("axoniq.update-checker.disabled", "true");
         ConfigurableApplicationContext commandSide = CommandSide.application().run("--server.port=0",
-                "--ledger.mongodb.uri=" + uri, "--ledger.pseudonym.key=test-key", "--spring.jmx.enabled=false");
+                "--ledger.mongodb.uri=" + uri, "--ledger.pseudonym.key=test-key", "--spring.jmx.enabled=false",
+                RunningLedger.tokensFile(), RunningLedger.adminTokenFile());
         int port = freePort();
         String queries = "http://127.0.0.1:" + port;
         Path logs = Files.createDirectories(Path.of("target", "replay-kill"));
@@ -64,7 +66,7 @@ class ReplayKillIT {
             long last = 0;
             for (int i = 0; i < 2500; i++) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(commands + "/api/demands"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        .header("Content-Type", "application/json").header("Authorization", TestTokens.ADMIN).POST(HttpRequest.BodyPublishers.ofString(
                                 "{\"demandId\":\"k-" + i + "\",\"receivedAt\":\"2012-0" + (1 + i % 9) + "-02T00:00:00Z\",\"jurisdiction\":\""
                                         + (i % 2 == 0 ? "BE" : "CH") + "\",\"agency\":\"x\",\"legalProcess\":\"OTHER\",\"accounts\":[\"a" + (i % 70) + "\"]}"))
                         .build(), HttpResponse.BodyHandlers.ofString());
@@ -78,7 +80,7 @@ class ReplayKillIT {
             String h2 = get(queries + "/api/statistics/2012-H2.csv");
 
             HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(queries + "/api/replays"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", TestTokens.ADMIN).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 JsonNode latest = RunningLedger.JSON.readTree(get(queries + "/api/replays/latest"));

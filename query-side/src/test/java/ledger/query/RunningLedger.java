@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
+import ledger.access.TestTokens;
 import ledger.command.CommandSide;
 import ledger.eventlog.FixtureCommands;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -37,13 +39,16 @@ final class RunningLedger implements AutoCloseable {
     final String commands;
     final String queries;
 
+    /** One token per role (TestTokens), for every ledger these tests start. */
+    static final Path TOKENS = TestTokens.file();
+
     RunningLedger(String mongoUri, String... extraQueryProperties) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         commandSide = CommandSide.application()
                 .run("--server.port=0", "--ledger.mongodb.uri=" + mongoUri, "--ledger.pseudonym.key=test-key",
-                        "--spring.jmx.enabled=false");
+                        "--spring.jmx.enabled=false", tokensFile(), adminTokenFile());
         List<String> queryProperties = new ArrayList<>(List.of("--server.port=0", "--ledger.mongodb.uri=" + mongoUri,
-                "--spring.jmx.enabled=false"));
+                "--spring.jmx.enabled=false", tokensFile(), adminTokenFile()));
         queryProperties.addAll(List.of(extraQueryProperties));
         querySide = startQuerySide(queryProperties);
         commands = "http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port");
@@ -51,7 +56,19 @@ final class RunningLedger implements AutoCloseable {
     }
 
     static ConfigurableApplicationContext startQuerySide(List<String> properties) {
-        return QuerySide.application().run(properties.toArray(String[]::new));
+        List<String> all = new ArrayList<>(properties);
+        if (all.stream().noneMatch(p -> p.startsWith("--ledger.tokens.file="))) {
+            all.addAll(List.of(tokensFile(), adminTokenFile()));
+        }
+        return QuerySide.application().run(all.toArray(String[]::new));
+    }
+
+    static String tokensFile() {
+        return "--ledger.tokens.file=" + TOKENS;
+    }
+
+    static String adminTokenFile() {
+        return "--ledger.tokens.admin-token-file=" + TOKENS.resolveSibling("admin.token");
     }
 
     record Answer(int status, String body, Map<String, List<String>> headers) {
@@ -73,9 +90,14 @@ final class RunningLedger implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(queries + path)).GET().build());
     }
 
+    /** Sends as the admin, unless the request names its own Authorization (or {@code none}, for no token). */
     Answer send(HttpRequest request) {
+        HttpRequest.Builder signed = HttpRequest.newBuilder(request, (name, value) -> !(name.equalsIgnoreCase("Authorization") && value.equals("none")));
+        if (request.headers().firstValue("Authorization").isEmpty()) {
+            signed.header("Authorization", TestTokens.ADMIN);
+        }
         try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(signed.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body(), r.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import ledger.access.AccessConfiguration;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.MongoEventLog.KeyedCommit;
 import ledger.events.DemandCommands.CorrectDemand;
@@ -139,8 +140,10 @@ class DemandController {
                 return earlier.get();
             }
         }
-        MetaData metaData = key == null ? MetaData.emptyInstance()
-                : MetaData.with("idempotencyKey", key).and("requestHash", requestHash);
+        MetaData metaData = MetaData.with("actor", AccessConfiguration.actor());
+        if (key != null) {
+            metaData = metaData.and("idempotencyKey", key).and("requestHash", requestHash);
+        }
         // A receipt is first sent as the receipt of a new demand, which reads nothing from the log: the common case.
         // A demand received before makes it collide on the log's stream key (or it is refused); then the receipt
         // is sent as it is, judged against the demand as the log has it, exactly as it always was.

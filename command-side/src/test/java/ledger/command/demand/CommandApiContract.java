@@ -17,7 +17,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import ledger.access.Role;
+import ledger.access.TestTokens;
 import ledger.command.CommandSide;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import ledger.eventlog.MongoEventLog;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,14 @@ abstract class CommandApiContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    static final java.nio.file.Path TOKENS = TestTokens.file();
+
+    @DynamicPropertySource
+    static void tokens(DynamicPropertyRegistry registry) {
+        registry.add("ledger.tokens.file", TOKENS::toString);
+        registry.add("ledger.tokens.admin-token-file", () -> TOKENS.resolveSibling("admin.token").toString());
+    }
+
     @LocalServerPort
     int port;
     @Autowired
@@ -50,8 +62,15 @@ abstract class CommandApiContract {
     Answer post(String path, String body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        boolean signed = false;
         for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
+            signed |= headers[i].equalsIgnoreCase("Authorization");
+            if (!headers[i + 1].equals("none")) {
+                request.header(headers[i], headers[i + 1]);
+            }
+        }
+        if (!signed) {
+            request.header("Authorization", TestTokens.bearer(Role.LEGAL));
         }
         HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()), r);
@@ -303,7 +322,8 @@ abstract class CommandApiContract {
         String closed = received();
         try (ConfigurableApplicationContext other = CommandSide.application().run("--server.port=0",
                 "--ledger.mongodb.uri=" + environment.getProperty("ledger.mongodb.uri"), "--ledger.pseudonym.key=test-key",
-                "--spring.jmx.enabled=false")) {
+                "--spring.jmx.enabled=false", "--ledger.tokens.file=" + TOKENS,
+                "--ledger.tokens.admin-token-file=" + TOKENS.resolveSibling("admin.token"))) {
             int otherPort = Integer.parseInt(other.getEnvironment().getProperty("local.server.port"));
             int here = port;
             port = otherPort;

@@ -13,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import ledger.access.Role;
+import ledger.access.TestTokens;
 import ledger.command.CommandSide;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.TestMongo;
@@ -37,6 +39,8 @@ class ReceiptOfANewDemandTest {
     @DynamicPropertySource
     static void mongo(DynamicPropertyRegistry registry) {
         registry.add("ledger.mongodb.uri", () -> URI_);
+        registry.add("ledger.tokens.file", CommandApiContract.TOKENS::toString);
+        registry.add("ledger.tokens.admin-token-file", () -> CommandApiContract.TOKENS.resolveSibling("admin.token").toString());
     }
 
     @LocalServerPort
@@ -48,7 +52,7 @@ class ReceiptOfANewDemandTest {
 
     private HttpResponse<String> post(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/json").header("Authorization", TestTokens.bearer(Role.RECORDER)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

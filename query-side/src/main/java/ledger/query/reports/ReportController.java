@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import ledger.access.AccessConfiguration;
 import ledger.query.Problems;
 import ledger.query.audit.Changes;
 import ledger.query.audit.LogRecounter;
@@ -20,6 +22,7 @@ import ledger.query.projection.FiguresStore;
 import ledger.query.projection.ProjectionTarget;
 import org.bson.Document;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -53,7 +56,7 @@ class ReportController {
             Document report = new Document("_id", period + "/" + version).append("period", period.toString())
                     .append("version", version).append("position", snapshot.position())
                     .append("digest", snapshot.figures().digest()).append("csv", snapshot.figures().csv())
-                    .append("publishedAt", Instant.now().toString());
+                    .append("publishedAt", Instant.now().toString()).append("publishedBy", AccessConfiguration.actor());
             try {
                 reports.insertOne(report);
                 return ResponseEntity.status(HttpStatus.CREATED)
@@ -70,6 +73,14 @@ class ReportController {
     @GetMapping("/api/reports/{period}")
     List<Map<String, Object>> list(@PathVariable("period") String requested) {
         return versions(Periods.parse(requested)).stream().map(ReportController::summary).toList();
+    }
+
+    /** The CSV as it was published, byte for byte: public, like the report it is. */
+    @GetMapping(path = "/api/reports/{period}/{version}.csv")
+    ResponseEntity<byte[]> csv(@PathVariable("period") String requested, @PathVariable("version") String version) {
+        Document report = report(Periods.parse(requested), version);
+        return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .body(report.getString("csv").getBytes(StandardCharsets.UTF_8));
     }
 
     @GetMapping("/api/reports/{period}/{version}/verification")
@@ -138,6 +149,9 @@ class ReportController {
         m.put("position", position(report));
         m.put("digest", report.getString("digest"));
         m.put("publishedAt", report.getString("publishedAt"));
+        if (report.containsKey("publishedBy")) {
+            m.put("publishedBy", report.getString("publishedBy"));
+        }
         return m;
     }
 }

@@ -1,0 +1,220 @@
+package ledger.access;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationManagerResolver;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+/**
+ * Both sides' security (security.md): every request authenticated by a bearer token before anything else
+ * looks at it (the ledger's own tokens, or a JWT from the identity provider when one is configured), then
+ * allowed by the side's {@link AccessRules}. Stateless: no session, no cookie, nothing remembered between
+ * requests but the tokens file.
+ */
+@Configuration
+@EnableWebSecurity
+public class AccessConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessConfiguration.class);
+
+    /** The name of whoever makes the current request: a token's name or a JWT's actor. */
+    public static String actor() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !authentication.isAuthenticated() || !(authentication instanceof Authenticated)) {
+            throw new IllegalStateException("no authenticated caller");
+        }
+        return authentication.getName();
+    }
+
+    @Bean(destroyMethod = "close")
+    LedgerTokens ledgerTokens(@Value("${ledger.tokens.file}") String file, @Value("${ledger.tokens.admin-token-file}") String adminTokenFile) {
+        return new LedgerTokens(Path.of(file), Path.of(adminTokenFile));
+    }
+
+    @Bean
+    IdentityProvider identityProvider(@Value("${ledger.jwt.issuer-uri:}") String issuer, @Value("${ledger.jwt.jwk-set-uri:}") String jwkSet,
+                                      @Value("${ledger.jwt.audience:}") String audience, @Value("${ledger.jwt.roles-claim:roles}") String rolesClaim) {
+        return new IdentityProvider(issuer, jwkSet, audience, rolesClaim);
+    }
+
+    @Bean
+    AuthenticationManagerResolver<HttpServletRequest> bearerTokens(LedgerTokens tokens, IdentityProvider provider) {
+        Optional<JwtDecoder> decoder = provider.decoder();
+        JwtAuthenticationProvider jwts = decoder.map(d -> {
+            JwtAuthenticationProvider p = new JwtAuthenticationProvider(d);
+            p.setJwtAuthenticationConverter(jwt -> new Authenticated(provider.actor(jwt), provider.roles(jwt)));
+            return p;
+        }).orElse(null);
+        AuthenticationManager manager = authentication -> {
+            String token = ((BearerTokenAuthenticationToken) authentication).getToken();
+            if (jwts != null && IdentityProvider.looksLikeJwt(token)) {
+                return jwts.authenticate(authentication);
+            }
+            LedgerTokens.Holder holder = tokens.holderOf(token);
+            if (holder == null) {
+                throw new InvalidBearerTokenException("unknown or revoked token");
+            }
+            return new Authenticated(holder.name(), holder.roles());
+        };
+        return request -> manager;
+    }
+
+    @Bean
+    SecurityFilterChain ledgerSecurity(HttpSecurity http, AccessRules rules, AuthenticationManagerResolver<HttpServletRequest> bearerTokens,
+                                       ObjectMapper mapper) throws Exception {
+        DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
+        Refusals refusals = new Refusals(rules, resolver, mapper);
+        AuthorizationManager<RequestAuthorizationContext> decision = (authentication, context) -> {
+            HttpServletRequest request = context.getRequest();
+            if (request.getDispatcherType() == DispatcherType.ERROR) {
+                return new AuthorizationDecision(true); // the answer to a request already decided
+            }
+            Optional<AccessRules.Rule> rule = rules.ruleFor(request);
+            if (rule.isPresent() && rule.get().open()) {
+                return new AuthorizationDecision(true);
+            }
+            Authentication who = authentication.get();
+            if (!(who instanceof Authenticated caller)) {
+                return new AuthorizationDecision(false);
+            }
+            return new AuthorizationDecision(rule.isEmpty() || rule.get().roles().stream().anyMatch(caller.roles()::contains));
+        };
+        http.csrf(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .oauth2ResourceServer(o -> o.authenticationManagerResolver(bearerTokens).bearerTokenResolver(resolver)
+                        .authenticationEntryPoint(refusals::unauthenticated).accessDeniedHandler(refusals::denied))
+                .exceptionHandling(e -> e.authenticationEntryPoint(refusals::unauthenticated).accessDeniedHandler(refusals::denied))
+                .authorizeHttpRequests(a -> a.anyRequest().access(decision));
+        return http.build();
+    }
+
+    /** An authenticated caller: its name is the actor of what it does. */
+    static final class Authenticated extends AbstractAuthenticationToken {
+        private final String name;
+        private final Set<Role> roles;
+
+        Authenticated(String name, Set<Role> roles) {
+            super(authorities(roles));
+            this.name = name;
+            this.roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+            setAuthenticated(true);
+        }
+
+        private static Collection<GrantedAuthority> authorities(Set<Role> roles) {
+            List<GrantedAuthority> list = new ArrayList<>();
+            roles.forEach(r -> list.add(r.authority()));
+            return list;
+        }
+
+        Set<Role> roles() {
+            return roles;
+        }
+
+        @Override
+        public Object getCredentials() {
+            return null; // the token is not kept
+        }
+
+        @Override
+        public Object getPrincipal() {
+            return name;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+    }
+
+    /** The answers to refused requests: problem details, and one WARN per failed authentication. */
+    private record Refusals(AccessRules rules, DefaultBearerTokenResolver resolver, ObjectMapper mapper) {
+
+        void unauthenticated(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
+            String presented;
+            try {
+                presented = resolver.resolve(request);
+            } catch (AuthenticationException malformed) {
+                presented = "";
+            }
+            String detail;
+            if (presented == null) {
+                detail = "this request needs a bearer token (Authorization: Bearer <token>)";
+            } else {
+                detail = "the bearer token is unknown, revoked, expired or not valid here";
+                // the token's hash, shortened: enough to tell tokens apart in a log, nothing to use one with
+                LOG.warn("authentication failed: {} {} from {}, token sha256 {}...", request.getMethod(), request.getRequestURI(),
+                        request.getRemoteAddr(), TokensFile.sha256(presented).substring(0, 8));
+            }
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ledger\"");
+            write(response, request, HttpStatus.UNAUTHORIZED, detail, null);
+        }
+
+        void denied(HttpServletRequest request, HttpServletResponse response, Exception e) throws IOException {
+            List<String> required = rules.ruleFor(request).map(r -> r.roles().stream().map(Role::id).sorted().toList())
+                    .orElse(List.of(Role.ADMIN.id()));
+            write(response, request, HttpStatus.FORBIDDEN, "this request needs one of the roles " + String.join(", ", required), required);
+        }
+
+        private void write(HttpServletResponse response, HttpServletRequest request, HttpStatus status, String detail,
+                           List<String> requiredRoles) throws IOException {
+            Map<String, Object> problem = new LinkedHashMap<>();
+            problem.put("type", "about:blank");
+            problem.put("title", status.getReasonPhrase());
+            problem.put("status", status.value());
+            problem.put("detail", detail);
+            problem.put("instance", request.getRequestURI());
+            if (requiredRoles != null) {
+                problem.put("requiredRoles", requiredRoles);
+            }
+            byte[] body = mapper.writeValueAsBytes(problem);
+            response.setStatus(status.value());
+            response.setContentType("application/problem+json");
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        }
+    }
+
+}

@@ -1,0 +1,157 @@
+package ledger.query.demand;
+
+import java.time.Instant;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import ledger.eventlog.LoggedEvent;
+import ledger.eventlog.MongoEventLog;
+import ledger.events.ContentDisclosed;
+import ledger.events.DemandCorrected;
+import ledger.events.DemandReceived;
+import ledger.events.DemandRejected;
+import ledger.events.NoDataFound;
+import ledger.events.SubscriberDataDisclosed;
+import ledger.query.figures.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every demand by its id, as the log has it up to {@link #position()}: what the list of demands filters and
+ * pages through. It is read from the log with one cursor when the query side starts (about two seconds for
+ * 350,000 demands) and then follows the log's head. It is kept in each query side's memory, ordered by
+ * demandId, because the list is a page of a sorted, filtered set that the embedded server could only answer by
+ * scanning a collection on every request (it answers from an index only an exact match); the log stays the
+ * one record of the demands, and each instance follows it for itself, so every instance lists the same.
+ */
+@Component
+final class DemandDirectory implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemandDirectory.class);
+
+    /** A demand as the list shows it: its receipt as corrected and the dispositions it had. */
+    record Listed(String demandId, Instant receivedAt, String jurisdiction, String legalProcess,
+                  boolean content, boolean subscriber, boolean noData, boolean rejected, long position) {
+
+        Outcome outcome() {
+            return Outcome.of(content, subscriber, noData, rejected);
+        }
+    }
+
+    private final MongoEventLog log;
+    private final long pollMillis;
+    private final ConcurrentSkipListMap<String, Listed> demands = new ConcurrentSkipListMap<>();
+    private final AtomicLong read = new AtomicLong();
+    private volatile long position = -1;
+    private volatile boolean running;
+    private Thread follower;
+
+    DemandDirectory(MongoEventLog log, @Value("${ledger.query.poll-millis:200}") long pollMillis) {
+        this.log = log;
+        this.pollMillis = pollMillis;
+    }
+
+    /** The log position the directory reflects; -1 while it is first read. */
+    long position() {
+        return position;
+    }
+
+    long eventsRead() {
+        return read.get();
+    }
+
+    ConcurrentNavigableMap<String, Listed> demands() {
+        return demands;
+    }
+
+    private void follow() {
+        while (running) {
+            try {
+                if (position < 0) {
+                    long started = System.nanoTime();
+                    long head = log.headPosition();
+                    log.scan(head, this::fold);
+                    position = head;
+                    LOG.info("directory of demands read: {} demands up to position {} in {} ms", demands.size(), head,
+                            (System.nanoTime() - started) / 1_000_000);
+                }
+                log.follow(position, Long.MAX_VALUE, e -> {
+                    fold(e);
+                    position = e.position();
+                });
+                Thread.sleep(pollMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("directory of demands cannot read the log ({}); trying again in a second", e.toString());
+                demands.clear();
+                position = -1; // read whole again: a scan cut off midway left it partial
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void fold(LoggedEvent logged) {
+        read.incrementAndGet();
+        Object event = logged.payload();
+        String id = logged.aggregateId();
+        if (id == null) {
+            return;
+        }
+        long at = logged.position();
+        if (event instanceof DemandReceived r) {
+            demands.put(id, new Listed(id, r.receivedAt(), r.jurisdiction().code(), r.legalProcess().name(),
+                    false, false, false, false, at));
+            return;
+        }
+        Listed d = demands.get(id);
+        if (d == null) {
+            return;
+        }
+        Listed after;
+        if (event instanceof DemandCorrected c) {
+            after = new Listed(id, c.receivedAt() != null ? c.receivedAt() : d.receivedAt(),
+                    c.jurisdiction() != null ? c.jurisdiction().code() : d.jurisdiction(),
+                    c.legalProcess() != null ? c.legalProcess().name() : d.legalProcess(),
+                    d.content(), d.subscriber(), d.noData(), d.rejected(), at);
+        } else {
+            after = new Listed(id, d.receivedAt(), d.jurisdiction(), d.legalProcess(),
+                    d.content() || event instanceof ContentDisclosed, d.subscriber() || event instanceof SubscriberDataDisclosed,
+                    d.noData() || event instanceof NoDataFound, d.rejected() || event instanceof DemandRejected, at);
+        }
+        demands.put(id, after);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        follower = new Thread(this::follow, "demand-directory");
+        follower.setDaemon(true);
+        follower.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (follower != null) {
+            follower.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
