@@ -34,6 +34,7 @@ final class LedgerTokens implements AutoCloseable {
     private final ScheduledExecutorService watcher;
     private volatile Map<String, Holder> byHash;
     private volatile String lastSeen;
+    private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
 
     LedgerTokens(Path file, Path adminTokenFile) {
         this.file = file;
@@ -52,6 +53,11 @@ final class LedgerTokens implements AutoCloseable {
         return byHash.get(TokensFile.sha256(token));
     }
 
+    /** How many changed versions of the file were refused since the start. */
+    int refusedChanges() {
+        return refused.get();
+    }
+
     private void reloadIfChanged() {
         String now = stamp();
         if (now.equals(lastSeen)) {
@@ -62,6 +68,7 @@ final class LedgerTokens implements AutoCloseable {
             byHash = index(TokensFile.read(file));
             LOG.info("tokens file {} reloaded: {} tokens", file, byHash.size());
         } catch (RuntimeException e) {
+            refused.incrementAndGet();
             LOG.error("tokens file changed but not used; the last good version stays in force: {}", e.getMessage());
         }
     }

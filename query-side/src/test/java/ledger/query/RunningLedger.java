@@ -90,6 +90,21 @@ final class RunningLedger implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(queries + path)).GET().build());
     }
 
+    /** With the given Authorization header value ({@code none}: without one). */
+    Answer post(String path, String body, String authorization) {
+        return send(HttpRequest.newBuilder(URI.create(commands + path)).header("Content-Type", "application/json")
+                .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    Answer getQuery(String path, String authorization) {
+        return send(HttpRequest.newBuilder(URI.create(queries + path)).header("Authorization", authorization).GET().build());
+    }
+
+    Answer postQuery(String path, String authorization) {
+        return send(HttpRequest.newBuilder(URI.create(queries + path)).header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     /** Sends as the admin, unless the request names its own Authorization (or {@code none}, for no token). */
     Answer send(HttpRequest request) {
         HttpRequest.Builder signed = HttpRequest.newBuilder(request, (name, value) -> !(name.equalsIgnoreCase("Authorization") && value.equals("none")));

@@ -356,4 +356,71 @@ abstract class CommandApiContract {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not the one this event log was written with");
         assertThat(new Pseudonyms("test-key", "unused", database).of(" A@B.org ")).isEqualTo(new Pseudonyms("test-key", "unused", database).of("a@b.org"));
     }
+
+    // ---------------------------------------------------------------- security.md
+
+    private void assertRefused(Answer a, int status) {
+        assertThat(a.status()).as(a.raw().body()).isEqualTo(status);
+        assertThat(a.raw().headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        assertThat(a.body().get("status").asInt()).isEqualTo(status);
+        if (status == 401) {
+            assertThat(a.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"ledger\"");
+        }
+    }
+
+    @Test
+    void aRequestWithoutAValidTokenIs401BeforeItsBodyIsLookedAtAndStoresNothing() throws Exception {
+        String id = newId();
+        long head = log.headPosition();
+        assertRefused(post("/api/demands", "{not json", "Authorization", "none"), 401);
+        assertRefused(post("/api/demands", receipt(id, "US"), "Authorization", "none"), 401);
+        assertRefused(post("/api/demands", receipt(id, "US"), "Authorization", "Bearer ldg_not-a-token-of-this-ledger"), 401);
+        assertRefused(post("/api/demands", receipt(id, "US"), "Authorization", "Basic YWRtaW46YWRtaW4="), 401);
+        assertRefused(post("/api/demands/" + id + "/corrections", "{\"jurisdiction\":\"GB\"}", "Authorization", "none"), 401);
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertThat(log.firstPositionOf(id)).isEmpty();
+    }
+
+    @Test
+    void eachRoleMayDoWhatTheTableSaysAndA403NamesTheRolesThatWould() throws Exception {
+        String id = newId();
+        long head = log.headPosition();
+        for (Role role : new Role[] {Role.VIEWER, Role.PUBLISHER, Role.AUDITOR}) {
+            Answer refused = post("/api/demands", receipt(id, "US"), "Authorization", TestTokens.bearer(role));
+            assertRefused(refused, 403);
+            assertThat(refused.body().get("requiredRoles")).extracting(JsonNode::asText).containsExactly("admin", "legal", "recorder");
+        }
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertThat(post("/api/demands", receipt(id, "US"), "Authorization", TestTokens.bearer(Role.RECORDER)).status()).isEqualTo(201);
+        Answer correction = post("/api/demands/" + id + "/corrections", "{\"jurisdiction\":\"GB\"}", "Authorization", TestTokens.bearer(Role.RECORDER));
+        assertRefused(correction, 403);
+        assertThat(correction.body().get("requiredRoles")).extracting(JsonNode::asText).containsExactly("admin", "legal");
+        for (String disposition : new String[] {"subscriber-disclosures", "content-disclosures", "no-data-found"}) {
+            assertRefused(post("/api/demands/" + id + "/" + disposition, AT, "Authorization", TestTokens.bearer(Role.VIEWER)), 403);
+        }
+        assertThat(post("/api/demands/" + id + "/subscriber-disclosures", AT, "Authorization", TestTokens.bearer(Role.RECORDER)).status()).isEqualTo(201);
+        assertThat(post("/api/demands/" + id + "/corrections", "{\"jurisdiction\":\"GB\"}", "Authorization", TestTokens.bearer(Role.LEGAL)).status()).isEqualTo(201);
+        assertThat(post("/api/demands/" + id + "/content-disclosures", AT, "Authorization", TestTokens.ADMIN).status()).isEqualTo(201);
+        assertThat(log.lastSequenceNumberFor(id)).contains(3L);
+    }
+
+    @Test
+    void everyStoredEventCarriesItsActorAndAKeyedRepeatByAnotherStoresNothing() throws Exception {
+        String id = newId();
+        assertThat(post("/api/demands", receipt(id, "US"), "Authorization", TestTokens.bearer(Role.RECORDER)).status()).isEqualTo(201);
+        Answer first = post("/api/demands/" + id + "/corrections", "{\"agency\":\"DEA\"}", "Authorization", TestTokens.bearer(Role.LEGAL),
+                "Idempotency-Key", "actor-" + id);
+        assertThat(first.status()).isEqualTo(201);
+        Answer repeat = post("/api/demands/" + id + "/corrections", "{\"agency\":\"DEA\"}", "Authorization", TestTokens.ADMIN,
+                "Idempotency-Key", "actor-" + id);
+        assertThat(repeat.status()).isEqualTo(201);
+        assertThat(repeat.raw().body()).isEqualTo(first.raw().body());
+        assertThat(post("/api/demands/" + id + "/rejection", "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"reason\":\"OVERBROAD\"}",
+                "Authorization", TestTokens.ADMIN).status()).isEqualTo(201);
+        List<String> actors = new ArrayList<>();
+        for (ledger.eventlog.RecordedEvent e : log.recordedEventsOf(id)) {
+            actors.add(JSON.readTree(e.metaDataJson()).path("actor").asText(null));
+        }
+        assertThat(actors).containsExactly("recorder", "legal", "admin");
+    }
 }
