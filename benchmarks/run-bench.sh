@@ -8,9 +8,10 @@
 # 2. sends the fixture with the acceptance client (fixture-check --threads 8 --load-only) and records its rate,
 #    then times the projection lag: from the end of the load until GET /api/statistics/{period}.csv equals the
 #    fixture's expected.csv (polled every 20 ms by a probe started before the load ends);
-# 3. StatisticsLoad (open loop, latency from each request's due time) on the JSON, then on the CSV;
+# 3. StatisticsLoad (open loop, latency from each request's due time) on the JSON, then on the CSV, then on the list
+#    of demands (GET /api/demands with filters, rotating over a set of queries);
 # 4. POST /api/replays, timed until GET /api/replays/latest says FINISHED (polled every 20 ms): events/s =
-#    total / seconds; then StatisticsLoad on the JSON again ("after a replay");
+#    total / seconds; then StatisticsLoad on the JSON and on the list of demands again ("after a replay");
 # 5. stops ./run with SIGTERM and waits for it, then the data folder's size, per file and per command;
 # 6. a summary with the machine. Everything printed is also written to benchmarks/target/bench-<date>.log.
 #
@@ -25,7 +26,12 @@
 # RATE (800 requests/s), CONNECTIONS (16), DURATION (20 s), WARMUP (5 s), THREADS (8, fixture-check's),
 # LIMIT (0 = every command; N = only the fixture's first N commands: then expected.csv cannot be compared, and the
 # lag is timed until the JSON's position reaches the log's head, read after the load), FIXTURE_CHECK (the client),
-# LOAD_JAVA_OPTS (the load generator's JVM flags), WRK=1 (also run wrk, if installed, on the JSON after step 3).
+# LOAD_JAVA_OPTS (the load generator's JVM flags), WRK=1 (also run wrk, if installed, on the JSON after step 3),
+# MULTIPLY (1; N = the fixture's commands N times over, each copy's demandIds suffixed -xK, so N times the demands;
+# like LIMIT, the lag is then timed to the log's head), LIST_RATE (50 requests/s on the list of demands).
+#
+# Every request carries a token (security.md): LEDGER_TOKEN if set, else the admin token the fresh DATA_DIR's first
+# start writes to DATA_DIR/admin.token (a ./run without security writes none, and requests then carry none).
 #
 # The load generator and probes are dependency-free Java files (benchmarks/src/main/java/ledger/benchmarks/
 # StatisticsLoad.java and BenchProbe.java), compiled here with javac into a temporary folder; they run in JVMs of
@@ -54,6 +60,8 @@ DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-5}"
 THREADS="${THREADS:-8}"
 LIMIT="${LIMIT:-0}"
+MULTIPLY="${MULTIPLY:-1}"
+LIST_RATE="${LIST_RATE:-50}"
 FIXTURE_CHECK="${FIXTURE_CHECK:-$SHARED/tools/fixture-check}"
 LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -148,6 +156,24 @@ if [ "$LIMIT" -gt 0 ] && [ "$LIMIT" -lt "$COMMANDS" ]; then
   COMMANDS="$LIMIT"
   echo "   LIMIT: only the first $LIMIT commands; the lag is timed to the log's head, not to expected.csv"
 fi
+if [ "$MULTIPLY" -gt 1 ]; then
+  mkdir -p "$TOOLS/multiplied"
+  python3 - "$SEND/commands.jsonl.gz" "$MULTIPLY" "$TOOLS/multiplied/commands.jsonl.gz" <<'PY'
+import gzip, json, sys
+src, n, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lines = [l for l in gzip.open(src, "rt") if l.strip()]
+with gzip.open(dst, "wt") as out:
+    for k in range(n):
+        for l in lines:
+            c = json.loads(l)
+            c["demandId"] = c["demandId"] + "-x" + str(k)
+            out.write(json.dumps(c) + "\n")
+PY
+  cp "$FIXTURE/expected.csv" "$TOOLS/multiplied/"
+  SEND="$TOOLS/multiplied"
+  COMMANDS=$(( COMMANDS * MULTIPLY ))
+  echo "   MULTIPLY: the commands $MULTIPLY times over; the lag is timed to the log's head, not to expected.csv"
+fi
 echo "   period $PERIOD, $COMMANDS commands"
 
 RUN_ROOT="${RUN_ROOT:-$ROOT}"
@@ -178,6 +204,11 @@ until grep -q "run: the ledger is up" "$RUN_OUT" 2>/dev/null; do
   sleep 0.2
 done
 built=no; grep -q "run: building" "$RUN_OUT" && built=yes
+if [ -z "${LEDGER_TOKEN:-}" ] && [ -f "$DATA_DIR/admin.token" ]; then
+  LEDGER_TOKEN="$(cat "$DATA_DIR/admin.token")"
+  export LEDGER_TOKEN
+  echo "   requests carry the admin token of $DATA_DIR/admin.token"
+fi
 up_line="$(probe up 120 "$CMD/api/demands" "$QRY/api/statistics/$PERIOD")" || { echo "$up_line"; die "a side does not answer"; }
 echo "$up_line"
 t_up="$(now_ms)"
@@ -199,7 +230,7 @@ rss_report
 echo
 echo "== (b) fixture-check --threads $THREADS --load-only"
 MARK="$TOOLS/load-ended"
-if [ "$LIMIT" -eq 0 ] || [ "$SEND" = "$FIXTURE" ]; then
+if [ "$SEND" = "$FIXTURE" ]; then
   "$JAVA" $LOAD_JAVA_OPTS -cp "$TOOLS" ledger.benchmarks.BenchProbe \
     await-csv "$QRY/api/statistics/$PERIOD.csv" "$FIXTURE/expected.csv" "@$MARK" 600 20 >"$TOOLS/lag.out" 2>&1 &
   probe_pid=$!
@@ -257,6 +288,15 @@ echo "$CSV_OUT"
 cpu2="$(cpu_snapshot)"
 cpu_report "the CSV load" "$cpu1" "$cpu2"
 JSON_R="$(grep '^RESULT' <<<"$JSON_OUT" | tail -n 1)"
+# the list of demands: a page of 100 with the filters a legal team uses, rotating
+LIST_URLS="$QRY/api/demands?period=$PERIOD&jurisdiction=US,$QRY/api/demands?outcome=pending&receivedBefore=${PERIOD:0:4}-06-01T00:00:00Z"
+LIST_URLS+=",$QRY/api/demands?period=$PERIOD&outcome=rejected&limit=1000,$QRY/api/demands?jurisdiction=DE&legalProcess=SUBPOENA"
+LIST_URLS+=",$QRY/api/demands?outcome=content&after=${PERIOD}-5,$QRY/api/demands?jurisdiction=TR&outcome=noDataFound"
+list_load() { load "$LIST_URLS" "$LIST_RATE" 4 "$DURATION" "$WARMUP"; }
+echo "-- the list of demands: $LIST_RATE req/s on 4 connections over 6 filtered queries"
+LIST_OUT="$(list_load)" || true
+echo "$LIST_OUT"
+LIST_R="$(grep '^RESULT' <<<"$LIST_OUT" | tail -n 1)"
 CSV_R="$(grep '^RESULT' <<<"$CSV_OUT" | tail -n 1)"
 if [ "${WRK:-0}" = 1 ] && command -v wrk >/dev/null; then
   echo "-- wrk (closed loop: latency from each send), for comparison"
@@ -286,6 +326,10 @@ echo "-- after a replay: StatisticsLoad on the JSON again"
 AFTER_OUT="$(load "$QRY/api/statistics/$PERIOD" "$RATE" "$CONNECTIONS" "$DURATION" "$WARMUP")" || true
 echo "$AFTER_OUT"
 AFTER_R="$(grep '^RESULT' <<<"$AFTER_OUT" | tail -n 1)"
+echo "-- after a replay: the list of demands again"
+LIST_AFTER_OUT="$(list_load)" || true
+echo "$LIST_AFTER_OUT"
+LIST_AFTER_R="$(grep '^RESULT' <<<"$LIST_AFTER_OUT" | tail -n 1)"
 rss_report
 
 # --- (e) stop and measure the data --------------------------------------------------------------------------------------
@@ -333,8 +377,10 @@ ingest         ${INGEST_RATE} commands/s (fixture-check --threads $THREADS --loa
 projection lag $(ms "$LAG_MS") ms (end of load to figures equal to expected)
 $(summary_load "statistics JSON" "$JSON_R")
 $(summary_load "statistics CSV" "$CSV_R")
+$(summary_load "list of demands" "$LIST_R")
 replay         $(kv " $REPLAY_R" seconds) s request to FINISHED = $(kv " $REPLAY_R" events_per_s) events/s ($(kv " $REPLAY_R" total) events; server's startedAt to finishedAt $(kv " $REPLAY_R" server_started_to_finished_s) s)
 $(summary_load "statistics JSON, replayed" "$AFTER_R")
+$(summary_load "list of demands, replayed" "$LIST_AFTER_R")
 stop           ${STOP_S} s (SIGTERM to ./run)
 machine load   load average $LOAD_AT_START at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $OTHER_JAVA other java processes at start
 data           $DATA_BYTES bytes in $DATA_DIR = $(awk -v b="$DATA_BYTES" -v n="$COMMANDS" 'BEGIN { printf "%.0f", b / n }') bytes/command ($STORE_BYTES without logs/ = $(awk -v b="$STORE_BYTES" -v n="$COMMANDS" 'BEGIN { printf "%.0f", b / n }') bytes/command)

@@ -65,8 +65,11 @@ public class AccessConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    LedgerTokens ledgerTokens(@Value("${ledger.tokens.file}") String file, @Value("${ledger.tokens.admin-token-file}") String adminTokenFile) {
-        return new LedgerTokens(Path.of(file), Path.of(adminTokenFile));
+    LedgerTokens ledgerTokens(@Value("${ledger.tokens.file:}") String file, @Value("${ledger.tokens.admin-token-file:}") String adminTokenFile,
+                              @Value("${DATA_DIR:./data}") String dataDir) {
+        // an empty LEDGER_TOKENS_FILE (as docker-compose passes when none is mounted) means the default
+        return new LedgerTokens(Path.of(file.isBlank() ? dataDir + "/tokens.json" : file),
+                Path.of(adminTokenFile.isBlank() ? dataDir + "/admin.token" : adminTokenFile));
     }
 
     @Bean
