@@ -31,7 +31,10 @@ final class RequestBody {
         try {
             node = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new DemandRefused.InvalidField("body", "the body is not valid JSON: " + e.getOriginalMessage());
+            // where, not what: Jackson's message quotes the text it choked on, which may be an account identifier
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new DemandRefused.InvalidField("body", "the body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (node == null || !node.isObject()) {
             throw new DemandRefused.InvalidField("body", "the body must be a JSON object");
