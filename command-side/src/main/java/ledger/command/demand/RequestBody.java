@@ -1,5 +1,6 @@
 package ledger.command.demand;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +32,10 @@ final class RequestBody {
         try {
             node = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new DemandRefused.InvalidField("body", "the body is not valid JSON: " + e.getOriginalMessage());
+            // where, not what: the parser's message quotes the body (a raw account identifier, say), which no answer may echo
+            JsonLocation at = e.getLocation();
+            throw new DemandRefused.InvalidField("body", "the body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (node == null || !node.isObject()) {
             throw new DemandRefused.InvalidField("body", "the body must be a JSON object");
