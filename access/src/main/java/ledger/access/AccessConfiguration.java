@@ -179,7 +179,7 @@ public class AccessConfiguration {
             try {
                 presented = resolver.resolve(request);
             } catch (AuthenticationException malformed) {
-                presented = "";
+                presented = malformedBearerToken(request); // not a bearer token's characters, but presented all the same
             }
             String detail;
             if (presented == null) {
@@ -192,6 +192,12 @@ public class AccessConfiguration {
             }
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ledger\"");
             write(response, request, HttpStatus.UNAUTHORIZED, detail, null);
+        }
+
+        /** What follows "Bearer " in an Authorization header the resolver refused as malformed. */
+        private static String malformedBearerToken(HttpServletRequest request) {
+            String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+            return header != null && header.regionMatches(true, 0, "Bearer", 0, 6) ? header.substring(6).trim() : "";
         }
 
         void denied(HttpServletRequest request, HttpServletResponse response, Exception e) throws IOException {

@@ -5,17 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +33,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.core.ConditionTimeoutException;
 import ledger.access.TestTokens;
@@ -76,7 +69,7 @@ class CrashIT {
         long started = System.nanoTime();
         SoftAssertions softly = new SoftAssertions();
         List<Load> loads = new ArrayList<>();
-        try (Ledger ledger = new Ledger()) {
+        try (PackagedLedger ledger = new PackagedLedger()) {
             ledger.startServer();
             ledger.startSides();
 
@@ -137,7 +130,7 @@ class CrashIT {
     void theDataFolderStaysSmallThroughLoadAndReplays() throws Exception {
         long commands;
         long afterLoad;
-        try (Ledger ledger = new Ledger("size")) {
+        try (PackagedLedger ledger = new PackagedLedger("size")) {
             ledger.startServer();
             ledger.startSides();
             Load load = new Load(ledger.commands(), "size");
@@ -181,7 +174,7 @@ class CrashIT {
      * Sends every acknowledged request of the round again, then every unanswered one, and checks the log and the
      * figures (of all rounds so far); prints the numbers and notes in {@code softly} whatever did not hold.
      */
-    private void verify(SoftAssertions softly, Ledger ledger, Load load, List<Load> loads, String round) throws Exception {
+    private void verify(SoftAssertions softly, PackagedLedger ledger, Load load, List<Load> loads, String round) throws Exception {
         long started = System.nanoTime();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -477,7 +470,7 @@ class CrashIT {
             return (stopped - started) / 1_000_000;
         }
 
-        void awaitAcknowledged(Ledger ledger, int count) {
+        void awaitAcknowledged(PackagedLedger ledger, int count) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .failFast("a process of the ledger exited under load (see " + ledger.logs + ")", () -> !ledger.alive())
                     .until(() -> acknowledged.size() >= count);
@@ -489,218 +482,6 @@ class CrashIT {
             stopping = true;
             clients.shutdown();
             assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).as("the clients stopped").isTrue();
-        }
-    }
-
-    // ---- processes ----
-
-    /** The three processes of the embedded default on one data folder, their ports fixed across restarts. */
-    private static final class Ledger implements AutoCloseable {
-
-        final Path logs;
-        final Path dataDir;
-        final int mongoPort;
-        final int commandPort;
-        final int queryPort;
-        Process server;
-        Process command;
-        Process query;
-        private final List<Process> killed = new ArrayList<>();
-        private int serverStarts;
-        private int sideStarts;
-
-        Ledger() throws IOException {
-            this("crash");
-        }
-
-        Ledger(String name) throws IOException {
-            logs = Path.of("target", name).toAbsolutePath();
-            if (Files.exists(logs)) {
-                try (Stream<Path> old = Files.walk(logs)) {
-                    old.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-                }
-            }
-            dataDir = Files.createDirectories(logs.resolve("data"));
-            int[] ports = freePorts(3);
-            mongoPort = ports[0];
-            commandPort = ports[1];
-            queryPort = ports[2];
-        }
-
-        String commands() {
-            return "http://127.0.0.1:" + commandPort;
-        }
-
-        String queries() {
-            return "http://127.0.0.1:" + queryPort;
-        }
-
-        boolean alive() {
-            return server.isAlive() && command.isAlive() && query.isAlive();
-        }
-
-        void startServer() throws IOException {
-            long started = System.nanoTime();
-            server = start(concatArgs(List.of(), jar(Path.of("..", "embedded-mongo", "target"), "embedded-mongo-", ".jar")),
-                    "embedded-mongo-" + ++serverStarts + ".log");
-            Process process = server;
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                stillRunning(process, "embedded-mongo-" + serverStarts + ".log");
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress("127.0.0.1", mongoPort), 1_000);
-                    return true;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-            System.out.printf("CrashIT: embedded server listening on %d after %d ms (data in %s)%n", mongoPort,
-                    (System.nanoTime() - started) / 1_000_000, dataDir);
-        }
-
-        void startSides() throws IOException {
-            long started = System.nanoTime();
-            sideStarts++;
-            // C1 only and the serial collector: both Spring Boot JVMs start in about 12 s instead of 17 s on two cores
-            List<String> fast = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-            command = start(concatArgs(fast, jar(Path.of("..", "command-side", "target"), "command-side-", "-exec.jar")),
-                    "command-side-" + sideStarts + ".log");
-            query = start(concatArgs(fast, jar(Path.of("target"), "query-side-", "-exec.jar")),
-                    "query-side-" + sideStarts + ".log");
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(1)).build();
-            Process c = command;
-            Process q = query;
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                stillRunning(c, "command-side-" + sideStarts + ".log");
-                stillRunning(q, "query-side-" + sideStarts + ".log");
-                // GET on the command API is a 405: it answers, so it listens
-                return status(http, commands() + "/api/demands") / 100 == 4
-                        && status(http, queries() + "/api/statistics/" + PERIOD) == 200;
-            });
-            System.out.printf("CrashIT: command side on %d and query side on %d answering after %d ms%n", commandPort,
-                    queryPort, (System.nanoTime() - started) / 1_000_000);
-        }
-
-        /** A clean stop (SIGTERM), as Ctrl-C on ./run: the sides first, the database last. */
-        void stopAll() throws InterruptedException {
-            for (Process p : List.of(query, command, server)) {
-                p.destroy();
-                assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("a process stopped").isTrue();
-            }
-        }
-
-        /** The bytes of every file in the data folder. */
-        long dataBytes() throws IOException {
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-            }
-        }
-
-        /** SIGKILL to all three, one right after the other (their exit is for {@link #awaitKilled}). */
-        void killAll() {
-            for (Process p : List.of(server, command, query)) {
-                p.destroyForcibly();
-                killed.add(p);
-            }
-        }
-
-        /** SIGKILL to the embedded server alone. */
-        void killServer() {
-            server.destroyForcibly();
-            killed.add(server);
-        }
-
-        /** Waits until the processes killed have exited (and so released the data folder and their ports). */
-        void awaitKilled() throws InterruptedException {
-            for (Process p : killed) {
-                assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("a killed process exited").isTrue();
-            }
-            killed.clear();
-        }
-
-        private Process start(List<String> args, String logName) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(args);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(logs.resolve(logName).toFile());
-            Map<String, String> env = builder.environment();
-            // the embedded default, whatever the build's environment says
-            env.remove("MONGODB_URI");
-            env.remove("PSEUDONYM_KEY");
-            env.put("DATA_DIR", dataDir.toString());
-            env.remove("LEDGER_TOKENS_FILE");
-            if (!Files.exists(dataDir.resolve("tokens.json"))) {
-                TestTokens.write(dataDir.resolve("tokens.json"));
-            }
-            env.put("MONGO_PORT", Integer.toString(mongoPort));
-            env.put("COMMAND_PORT", Integer.toString(commandPort));
-            env.put("QUERY_PORT", Integer.toString(queryPort));
-            return builder.start();
-        }
-
-        private void stillRunning(Process process, String logName) throws IOException {
-            if (!process.isAlive()) {
-                List<String> lines = Files.readAllLines(logs.resolve(logName), StandardCharsets.UTF_8);
-                throw new IllegalStateException(logName.replace(".log", "") + " exited (" + process.exitValue()
-                        + ") while starting; the end of " + logs.resolve(logName) + ":\n"
-                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            for (Process p : new Process[] {query, command, server}) {
-                if (p != null) {
-                    p.destroyForcibly();
-                    p.waitFor(30, TimeUnit.SECONDS);
-                }
-            }
-        }
-    }
-
-    private static int status(HttpClient http, String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", TestTokens.ADMIN).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<String> concatArgs(List<String> options, Path jar) {
-        List<String> args = new ArrayList<>(options);
-        args.add("-jar");
-        args.add(jar.toString());
-        return args;
-    }
-
-    private static Path jar(Path dir, String prefix, String suffix) {
-        File[] found = dir.toFile().listFiles((d, name) -> name.startsWith(prefix) && name.endsWith(suffix)
-                && !name.endsWith("-sources.jar") && !name.endsWith("-tests.jar") && !name.endsWith("-javadoc.jar"));
-        assertThat(found).as("the packaged %s*%s in %s (build the reactor: ./mvnw verify)", prefix, suffix,
-                dir.toAbsolutePath().normalize()).isNotNull().hasSize(1);
-        return found[0].toPath().toAbsolutePath().normalize();
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[count];
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
         }
     }
 }

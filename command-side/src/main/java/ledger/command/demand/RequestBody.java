@@ -1,5 +1,6 @@
 package ledger.command.demand;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,8 +32,8 @@ final class RequestBody {
         try {
             node = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            // where, not what: Jackson's message quotes the text it choked on, which may be an account identifier
-            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            // where, not what: the parser's message quotes the body (a raw account identifier, say), which no answer may echo
+            JsonLocation at = e.getLocation();
             throw new DemandRefused.InvalidField("body", "the body is not valid JSON"
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
