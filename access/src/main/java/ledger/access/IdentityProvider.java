@@ -34,6 +34,8 @@ record IdentityProvider(String issuer, String jwkSetUri, String audience, String
         }
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(issuer.isBlank() ? JwtValidators.createDefault() : JwtValidators.createDefaultWithIssuer(issuer));
+        // Spring checks exp only when there is one: a JWT that never expires is not one the ledger accepts
+        validators.add(new JwtClaimValidator<java.time.Instant>("exp", java.util.Objects::nonNull));
         if (!audience.isBlank()) {
             validators.add(new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(audience)));
         }

@@ -97,14 +97,21 @@ class Pseudonyms {
             if (Files.notExists(file)) {
                 byte[] fresh = new byte[32];
                 new SecureRandom().nextBytes(fresh);
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, Base64.getEncoder().encodeToString(fresh) + "\n");
+                Path dir = Files.createDirectories(file.toAbsolutePath().getParent());
+                // owner-only before the key is in it, and in place in one step: never readable by others, never half written
+                Path draft = Files.createTempFile(dir, ".pseudonym", ".new");
                 try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system: the folder's own permissions protect it
+                    try {
+                        Files.setPosixFilePermissions(draft, PosixFilePermissions.fromString("rw-------"));
+                    } catch (UnsupportedOperationException ignored) {
+                        // not a POSIX file system: the folder's own permissions protect it
+                    }
+                    Files.writeString(draft, Base64.getEncoder().encodeToString(fresh) + "\n");
+                    Files.move(draft, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    log.info("created a new pseudonym key in {}", file.toAbsolutePath());
+                } finally {
+                    Files.deleteIfExists(draft);
                 }
-                log.info("created a new pseudonym key in {}", file.toAbsolutePath());
             }
             return Base64.getDecoder().decode(Files.readString(file).trim());
         } catch (IOException e) {

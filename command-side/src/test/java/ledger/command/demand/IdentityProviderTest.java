@@ -135,6 +135,7 @@ class IdentityProviderTest {
         // the validators allow 60 s of clock skew: well past it
         refused.put("expired", sign(KEY, recorder(c -> c.issueTime(Date.from(now.minusSeconds(1_200)))
                 .expirationTime(Date.from(now.minusSeconds(600))))));
+        refused.put("never expires (no exp)", sign(KEY, recorder(c -> c.expirationTime(null))));
         refused.put("not yet valid (nbf)", sign(KEY, recorder(c -> c.notBeforeTime(Date.from(now.plusSeconds(600))))));
         refused.put("signed by another key", sign(FORGER, recorder(c -> { })));
         refused.put("another audience", sign(KEY, recorder(c -> c.audience(List.of("account", "another-service")))));
