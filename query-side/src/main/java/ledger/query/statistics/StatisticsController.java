@@ -50,7 +50,7 @@ class StatisticsController {
         } else {
             long position = position(asOf);
             long reached = Math.min(position, recounter.head());
-            answers = new Answers(period, new FiguresStore.Snapshot(reached, recounter.upTo(reached).figures(period)), 0);
+            answers = new Answers(period, new FiguresStore.Snapshot(reached, recounter.upTo(reached).counts(period), true), 0);
         }
         if (csv) {
             return ResponseEntity.ok().contentType(CSV).header("X-Log-Position", Long.toString(answers.snapshot.position()))
@@ -87,7 +87,7 @@ class StatisticsController {
     private final java.util.Map<Period, java.util.concurrent.atomic.AtomicBoolean> refreshing = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Answers refresh(Period period, Answers cached, long now) {
-        FiguresStore.Snapshot snapshot = figures.store().figures(period);
+        FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
         Answers fresh = cached != null && cached.snapshot.position() == snapshot.position()
                 && cached.snapshot.figures().digest().equals(snapshot.figures().digest())
                 ? cached.readAgainAt(now) : new Answers(period, snapshot, now);
@@ -137,8 +137,8 @@ class StatisticsController {
                 body.put("period", period.toString());
                 body.put("position", snapshot.position());
                 body.put("digest", digest());
-                body.put("rows", f.rows().stream().map(StatisticsController::json).toList());
-                body.put("total", StatisticsController.json(f.total()));
+                body.put("rows", f.rows().stream().map(row -> StatisticsController.json("jurisdiction", row)).toList());
+                body.put("total", StatisticsController.json("jurisdiction", f.total()));
                 try {
                     j = mapper.writeValueAsBytes(body);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -152,7 +152,8 @@ class StatisticsController {
 
     private final java.util.Map<Period, Answers> recent = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static long position(String text) {
+    /** A log position from {@code asOf}: a 400 naming the field when it is not one. */
+    static long position(String text) {
         try {
             long position = Long.parseLong(text);
             if (position >= 0) {
@@ -165,9 +166,10 @@ class StatisticsController {
                 "asOf '" + text + "' is not a log position (a whole number, 0 or more)", "asOf");
     }
 
-    static Map<String, Object> json(Row row) {
+    /** A row as JSON, its label under the table's first column ({@code jurisdiction}, {@code legalProcess}). */
+    static Map<String, Object> json(String column, Row row) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("jurisdiction", row.jurisdiction());
+        m.put(column, row.label());
         m.put("requests", row.requests());
         m.put("accounts", row.accounts());
         m.put("content", row.content());
