@@ -19,7 +19,6 @@ import ledger.query.figures.PeriodCounts;
 import ledger.query.figures.Row;
 import ledger.query.projection.FiguresStore;
 import ledger.query.projection.ProjectionTarget;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -50,8 +49,7 @@ class AuditController {
         FiguresStore store = figures.store();
         FiguresStore.Snapshot projected = store.snapshot(period);
         if (!projected.byLegalProcess()) {
-            throw Problems.refused(HttpStatus.SERVICE_UNAVAILABLE, "Figures being rebuilt",
-                    "the figures were projected by an earlier build and are being rebuilt from the log; audit them in a moment", "period");
+            throw Problems.figuresBeingRebuilt();
         }
         Recount recount = recounter.upTo(projected.position());
         PeriodCounts recomputed = recount.counts(period);

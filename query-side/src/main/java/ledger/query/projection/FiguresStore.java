@@ -108,8 +108,11 @@ public final class FiguresStore {
 
     /** Whether the documents are laid out as this build writes them: true of a generation nothing was written to yet. */
     boolean ofCurrentShape() {
-        Document d = state.find(new Document("_id", "position")).first();
-        return d == null || num(d, "shape") == SHAPE;
+        return ofCurrentShape(state.find(new Document("_id", "position")).first());
+    }
+
+    private static boolean ofCurrentShape(Document progress) {
+        return progress == null || num(progress, "shape") == SHAPE;
     }
 
     /**
@@ -120,7 +123,7 @@ public final class FiguresStore {
     public Snapshot snapshot(Period period) {
         Document progress = state.find(new Document("_id", "position")).first();
         long position = progress == null ? 0 : num(progress, "position");
-        boolean byLegalProcess = progress == null || num(progress, "shape") == SHAPE;
+        boolean byLegalProcess = ofCurrentShape(progress);
         Document snapshot = periods.find(new Document("_id", period.toString())).first();
         if (snapshot == null) {
             return new Snapshot(position, PeriodCounts.empty(period), byLegalProcess);
@@ -133,11 +136,12 @@ public final class FiguresStore {
         return new Snapshot(Math.max(position, num(snapshot, "position")), counts(period, rowDocs), byLegalProcess);
     }
 
-    /** A period's counts and the position they include, with the per-jurisdiction table printed once. */
-    public record Snapshot(long position, PeriodCounts counts, boolean byLegalProcess, PeriodFigures figures) {
+    /** A period's counts and the position they include. */
+    public record Snapshot(long position, PeriodCounts counts, boolean byLegalProcess) {
 
-        public Snapshot(long position, PeriodCounts counts, boolean byLegalProcess) {
-            this(position, counts, byLegalProcess, counts.byJurisdiction());
+        /** The per-jurisdiction table, printed anew on each call. */
+        public PeriodFigures figures() {
+            return counts.byJurisdiction();
         }
     }
 

@@ -19,6 +19,7 @@ import ledger.query.figures.Period;
 import ledger.query.figures.LegalProcessFigures;
 import ledger.query.figures.NationalSecurityReport;
 import ledger.query.figures.PeriodCounts;
+import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
 import ledger.query.projection.FiguresStore;
 import ledger.query.projection.ProjectionTarget;
@@ -81,16 +82,16 @@ class ReportController {
         Period period = Periods.parse(requested);
         FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
         if (!snapshot.byLegalProcess()) {
-            throw Problems.refused(HttpStatus.SERVICE_UNAVAILABLE, "Figures being rebuilt",
-                    "the figures were projected by an earlier build and are being rebuilt from the log; publish in a moment", "period");
+            throw Problems.figuresBeingRebuilt();
         }
+        PeriodFigures byJurisdiction = snapshot.figures();
         Document tables = new Document();
         tables(snapshot.counts()).forEach((name, table) -> tables.append(name, new Document("csv", table.csv()).append("digest", table.digest())));
         int version = versions(period).size() + 1;
         while (true) {
             Document report = new Document("_id", period + "/" + version).append("period", period.toString())
                     .append("version", version).append("position", snapshot.position())
-                    .append("digest", snapshot.figures().digest()).append("csv", snapshot.figures().csv())
+                    .append("digest", byJurisdiction.digest()).append("csv", byJurisdiction.csv())
                     .append("tables", tables).append("publishedAt", Instant.now().toString());
             try {
                 reports.insertOne(report);

@@ -10,10 +10,8 @@ import ledger.query.audit.Periods;
 import ledger.query.figures.Period;
 import ledger.query.projection.FiguresStore;
 import ledger.query.projection.ProjectionTarget;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 
 /** What the tables' endpoints share: the period of a path, the counts as projected or as of a position, the answer. */
 final class Answering {
@@ -43,18 +41,9 @@ final class Answering {
         }
         FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
         if (!snapshot.byLegalProcess()) {
-            throw beingRebuilt();
+            throw Problems.figuresBeingRebuilt();
         }
         return snapshot;
-    }
-
-    /** The served figures were written by an earlier build and are being rebuilt with the tables by legal process. */
-    static ErrorResponseException beingRebuilt() {
-        ErrorResponseException e = Problems.refused(HttpStatus.SERVICE_UNAVAILABLE, "Figures being rebuilt",
-                "the figures were projected by an earlier build, without the tables by legal process, and are being rebuilt "
-                        + "from the log; ask again in a moment", "period");
-        e.getHeaders().set("Retry-After", "1");
-        return e;
     }
 
     static ResponseEntity<byte[]> csv(String csv, long position, String digest) {
