@@ -11,7 +11,10 @@ import java.util.TreeSet;
 import ledger.query.figures.DemandState;
 import ledger.query.figures.Period;
 
-/** Where a demand counts (period, row, outcome), and the demands of a period that count differently in two recounts. */
+/**
+ * Where a demand counts (period, jurisdiction, legal process, outcome), and the demands of a period that count
+ * differently in two recounts.
+ */
 public final class Changes {
 
     private Changes() {
@@ -24,12 +27,13 @@ public final class Changes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("period", d.period().toString());
         m.put("jurisdiction", d.jurisdiction());
+        m.put("legalProcess", d.legalProcess().name());
         m.put("outcome", d.outcome().name());
         m.put("accounts", d.accounts().size());
         return m;
     }
 
-    /** Demands counted in {@code period} by either recount whose period, row, outcome or accounts differ. */
+    /** Demands counted in {@code period} by either recount whose period, rows, outcome or accounts differ. */
     public static List<Map<String, Object>> between(Recount before, Recount after, Period period) {
         Set<String> ids = new HashSet<>();
         before.demands().forEach((id, d) -> {

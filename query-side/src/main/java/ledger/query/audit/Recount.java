@@ -1,22 +1,22 @@
 package ledger.query.audit;
 
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import ledger.events.LegalProcess;
 import ledger.query.figures.DemandState;
 import ledger.query.figures.Outcome;
 import ledger.query.figures.Period;
+import ledger.query.figures.PeriodCounts;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
 
 /**
  * The figures recomputed from the raw events, folded in memory: shares nothing with the projection but the
- * counting rules (DemandState, Period, Outcome, Row, PeriodFigures). Each demand's events must be given in
- * sequence order; across demands the order does not matter.
+ * counting rules (DemandState, Period, Outcome, Row, and the tables printed from PeriodCounts). Each demand's
+ * events must be given in sequence order; across demands the order does not matter.
  */
 public final class Recount {
 
@@ -42,25 +42,60 @@ public final class Recount {
         return demands;
     }
 
+    /** The per-jurisdiction table of a period. */
     public PeriodFigures figures(Period period) {
-        Map<String, long[]> counts = new TreeMap<>();
-        Map<String, Set<String>> accounts = new HashMap<>();
+        return counts(period).byJurisdiction();
+    }
+
+    /**
+     * Every count of a period (counting rules 4-8, 15, 16): a national-security demand counts only in its
+     * kind's row across jurisdictions; any other in its jurisdiction's row, in that jurisdiction's row for its
+     * legal process, and in its legal process's row. A row's accounts are the distinct pseudonyms its demands name.
+     */
+    public PeriodCounts counts(Period period) {
+        Map<String, Tally> jurisdictions = new HashMap<>();
+        Map<String, Map<LegalProcess, Tally>> narrowed = new HashMap<>();
+        Map<LegalProcess, Tally> processes = new EnumMap<>(LegalProcess.class);
         for (DemandState d : demands.values()) {
             if (!d.period().equals(period)) {
                 continue;
             }
-            long[] c = counts.computeIfAbsent(d.jurisdiction(), j -> new long[Outcome.values().length]);
-            c[d.outcome().ordinal()]++;
-            accounts.computeIfAbsent(d.jurisdiction(), j -> new HashSet<>()).addAll(d.accounts());
-        }
-        List<Row> rows = new ArrayList<>();
-        counts.forEach((jurisdiction, c) -> {
-            Row row = Row.empty(jurisdiction);
-            for (Outcome o : Outcome.values()) {
-                row = row.plus(o, c[o.ordinal()], 0);
+            processes.computeIfAbsent(d.legalProcess(), p -> new Tally()).count(d);
+            if (!d.nationalSecurity()) {
+                jurisdictions.computeIfAbsent(d.jurisdiction(), j -> new Tally()).count(d);
+                narrowed.computeIfAbsent(d.jurisdiction(), j -> new EnumMap<>(LegalProcess.class))
+                        .computeIfAbsent(d.legalProcess(), p -> new Tally()).count(d);
             }
-            rows.add(row.plus(Outcome.PENDING, 0, accounts.get(jurisdiction).size()));
-        });
-        return PeriodFigures.of(period, rows);
+        }
+        Map<String, Row> jurisdictionRows = new HashMap<>();
+        jurisdictions.forEach((j, t) -> jurisdictionRows.put(j, t.row(j)));
+        Map<String, Map<LegalProcess, Row>> narrowedRows = new HashMap<>();
+        narrowed.forEach((j, byProcess) -> narrowedRows.put(j, rows(byProcess)));
+        return new PeriodCounts(period, jurisdictionRows, narrowedRows, rows(processes));
+    }
+
+    private static Map<LegalProcess, Row> rows(Map<LegalProcess, Tally> tallies) {
+        Map<LegalProcess, Row> rows = new EnumMap<>(LegalProcess.class);
+        tallies.forEach((process, t) -> rows.put(process, t.row(process.name())));
+        return rows;
+    }
+
+    /** One row's demands by outcome and the distinct accounts they name. */
+    private static final class Tally {
+        private final long[] outcomes = new long[Outcome.values().length];
+        private final Set<String> accounts = new HashSet<>();
+
+        void count(DemandState d) {
+            outcomes[d.outcome().ordinal()]++;
+            accounts.addAll(d.accounts());
+        }
+
+        Row row(String label) {
+            Row row = Row.empty(label);
+            for (Outcome o : Outcome.values()) {
+                row = row.plus(o, outcomes[o.ordinal()], 0);
+            }
+            return row.plus(Outcome.PENDING, 0, accounts.size());
+        }
     }
 }

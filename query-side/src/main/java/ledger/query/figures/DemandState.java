@@ -8,15 +8,16 @@ import ledger.events.ContentDisclosed;
 import ledger.events.DemandCorrected;
 import ledger.events.DemandReceived;
 import ledger.events.DemandRejected;
+import ledger.events.LegalProcess;
 import ledger.events.NoDataFound;
 import ledger.events.SubscriberDataDisclosed;
 
 /**
- * What counts of one demand (counting rules 4, 5, 7 and 8): where it counts (period by receivedAt, row by
- * jurisdiction), which accounts it names, and which dispositions it had. A correction replaces fields, so the
- * demand counts exactly as if it had been logged that way.
+ * What counts of one demand (counting rules 4, 5, 7, 8, 15 and 16): where it counts (period by receivedAt, row by
+ * jurisdiction and by legal process, or the national-security report), which accounts it names, and which
+ * dispositions it had. A correction replaces fields, so the demand counts exactly as if it had been logged that way.
  */
-public record DemandState(String demandId, Instant receivedAt, String jurisdiction, List<String> accounts,
+public record DemandState(String demandId, Instant receivedAt, String jurisdiction, LegalProcess legalProcess, List<String> accounts,
                           boolean content, boolean subscriber, boolean noData, boolean rejected) {
 
     public DemandState {
@@ -41,13 +42,18 @@ public record DemandState(String demandId, Instant receivedAt, String jurisdicti
         return Outcome.of(content, subscriber, noData, rejected);
     }
 
+    /** Counted only in the national-security report, in neither table (rule 16). */
+    public boolean nationalSecurity() {
+        return legalProcess.nationalSecurity();
+    }
+
     /**
      * The state after one more event; {@code before} is null until the demand is received. Events of a demand
      * that was never received cannot be in the log (the aggregate refuses them); they leave it unreceived.
      */
     public static DemandState apply(DemandState before, Object event) {
         if (event instanceof DemandReceived e) {
-            return new DemandState(e.demandId(), e.receivedAt(), e.jurisdiction().code(), codes(e.accounts()),
+            return new DemandState(e.demandId(), e.receivedAt(), e.jurisdiction().code(), e.legalProcess(), codes(e.accounts()),
                     false, false, false, false);
         }
         if (before == null) {
@@ -69,6 +75,7 @@ public record DemandState(String demandId, Instant receivedAt, String jurisdicti
             return new DemandState(before.demandId,
                     e.receivedAt() != null ? e.receivedAt() : before.receivedAt,
                     e.jurisdiction() != null ? e.jurisdiction().code() : before.jurisdiction,
+                    e.legalProcess() != null ? e.legalProcess() : before.legalProcess,
                     e.accounts() != null ? codes(e.accounts()) : before.accounts,
                     before.content, before.subscriber, before.noData, before.rejected);
         }
@@ -76,7 +83,7 @@ public record DemandState(String demandId, Instant receivedAt, String jurisdicti
     }
 
     private DemandState with(boolean content, boolean subscriber, boolean noData, boolean rejected) {
-        return new DemandState(demandId, receivedAt, jurisdiction, accounts, content, subscriber, noData, rejected);
+        return new DemandState(demandId, receivedAt, jurisdiction, legalProcess, accounts, content, subscriber, noData, rejected);
     }
 
     private static List<String> codes(List<AccountPseudonym> accounts) {

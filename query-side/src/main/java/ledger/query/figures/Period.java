@@ -31,6 +31,11 @@ public record Period(int year, int half) implements Comparable<Period> {
         return new Period(utc.getYear(), utc.getMonthValue() <= 6 ? 1 : 2);
     }
 
+    /** The first instant after the period: {@code 2014-H1} ends at 2014-07-01T00:00:00Z. */
+    public Instant end() {
+        return ZonedDateTime.of(half == 1 ? year : year + 1, half == 1 ? 7 : 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toInstant();
+    }
+
     @Override
     public int compareTo(Period other) {
         return Integer.compare(year * 2 + half, other.year * 2 + other.half);

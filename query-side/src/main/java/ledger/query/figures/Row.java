@@ -4,14 +4,20 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * One row of a period's figures (counting rules 4, 8 and 10): the counts of one jurisdiction, or the TOTAL.
- * Percentages are derived from the counts, never stored.
+ * One row of a table of figures (counting rules 4, 8, 10 and 15): the counts of one jurisdiction or one legal
+ * process, or the TOTAL, named by its label (the CSV's first column). Percentages are derived from the counts,
+ * never stored.
  */
-public record Row(String jurisdiction, long requests, long accounts, long content, long subscriberOnly,
+public record Row(String label, long requests, long accounts, long content, long subscriberOnly,
                   long noDataFound, long rejected, long pending) {
 
-    public static Row empty(String jurisdiction) {
-        return new Row(jurisdiction, 0, 0, 0, 0, 0, 0, 0);
+    public static Row empty(String label) {
+        return new Row(label, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** The same counts under another label. */
+    public Row labelled(String label) {
+        return new Row(label, requests, accounts, content, subscriberOnly, noDataFound, rejected, pending);
     }
 
     public long count(Outcome outcome) {
@@ -26,7 +32,7 @@ public record Row(String jurisdiction, long requests, long accounts, long conten
 
     /** This row with {@code delta} more demands in {@code outcome} and {@code accountsDelta} more distinct accounts. */
     public Row plus(Outcome outcome, long delta, long accountsDelta) {
-        return new Row(jurisdiction, requests + delta, accounts + accountsDelta,
+        return new Row(label, requests + delta, accounts + accountsDelta,
                 content + (outcome == Outcome.CONTENT ? delta : 0),
                 subscriberOnly + (outcome == Outcome.SUBSCRIBER_ONLY ? delta : 0),
                 noDataFound + (outcome == Outcome.NO_DATA_FOUND ? delta : 0),
@@ -36,7 +42,7 @@ public record Row(String jurisdiction, long requests, long accounts, long conten
 
     /** Adds the counts of another row; the TOTAL's accounts are the sum of the rows' (rule 8). */
     public Row add(Row other) {
-        return new Row(jurisdiction, requests + other.requests, accounts + other.accounts, content + other.content,
+        return new Row(label, requests + other.requests, accounts + other.accounts, content + other.content,
                 subscriberOnly + other.subscriberOnly, noDataFound + other.noDataFound, rejected + other.rejected,
                 pending + other.pending);
     }

@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import ledger.eventlog.LoggedEvent;
 import ledger.eventlog.MongoEventLog;
 import ledger.events.DemandReceived;
+import ledger.events.LegalProcess;
 import ledger.query.figures.DemandState;
 import ledger.query.figures.Outcome;
 import ledger.query.figures.Row;
@@ -27,8 +28,8 @@ import org.bson.Document;
  * Folds a batch of events into the figures, idempotently and without transactions.
  *
  * <p>Events at or before the generation's position are already in it and are left out. The rest is applied as
- * its net effect: each touched demand's contribution before the batch is taken out of its row and the one after
- * is put in. Before anything is written, a journal with the before-image of every document the batch will write
+ * its net effect: each touched demand's contribution before the batch is taken out of its rows and the one after
+ * is put in; a pseudonym counts in a row's distinct accounts while any demand of that row names it. Before anything is written, a journal with the before-image of every document the batch will write
  * is stored; the batch then writes demands, accounts and rows, then the period snapshots and the position. If
  * the process dies in the middle of those writes, the same events come again: the next batch finds a journal
  * that reaches into its own positions, restores the before-images and only then applies itself. So an event
@@ -82,8 +83,8 @@ final class FiguresProjector {
             after.put(r.demandId(), DemandState.apply(after.get(r.demandId()), r.event()));
         }
 
-        Map<String, Row> rowDeltas = new LinkedHashMap<>();
-        Map<String, Map<String, Long>> accountDeltas = new LinkedHashMap<>();
+        Map<String, Row> cellDeltas = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, Long>>> membershipDeltas = new LinkedHashMap<>();
         List<String> changedDemands = new ArrayList<>();
         for (String id : ids) {
             DemandState b = before.get(id);
@@ -92,45 +93,66 @@ final class FiguresProjector {
                 continue;
             }
             changedDemands.add(id);
-            contribute(b, -1, rowDeltas, accountDeltas);
-            contribute(a, +1, rowDeltas, accountDeltas);
+            contribute(b, -1, cellDeltas, membershipDeltas);
+            contribute(a, +1, cellDeltas, membershipDeltas);
         }
 
-        // a disposition takes a demand's accounts out of its row and puts them back: no change worth a write
-        accountDeltas.values().forEach(deltas -> deltas.values().removeIf(delta -> delta == 0));
-        accountDeltas.values().removeIf(Map::isEmpty);
-        Map<String, Document> bucketDocs = FiguresStore.byId(store.accounts, accountDeltas.keySet());
+        // a disposition takes a demand's accounts out of its rows and puts them back: no change worth a write
+        membershipDeltas.values().forEach(ofBucket -> {
+            ofBucket.values().forEach(deltas -> deltas.values().removeIf(delta -> delta == 0));
+            ofBucket.values().removeIf(Map::isEmpty);
+        });
+        membershipDeltas.values().removeIf(Map::isEmpty);
+        Map<String, Document> bucketDocs = FiguresStore.byId(store.accounts, membershipDeltas.keySet());
         Map<String, Document> newBuckets = new LinkedHashMap<>();
-        accountDeltas.forEach((bucket, deltas) -> {
+        membershipDeltas.forEach((bucket, ofBucket) -> {
+            String period = FiguresStore.periodOfKey(bucket);
             Document old = bucketDocs.get(bucket);
-            Document counts = old == null ? new Document() : new Document(old.get("k", Document.class));
-            long distinct = 0;
-            for (Map.Entry<String, Long> delta : deltas.entrySet()) {
-                long was = FiguresStore.num(counts, delta.getKey());
-                long now = was + delta.getValue();
-                if (now < 0) {
-                    throw new IllegalStateException("account count below zero in " + bucket);
+            Document pseudonyms = old == null ? new Document() : new Document(old.get("k", Document.class));
+            ofBucket.forEach((account, deltas) -> {
+                Document was = pseudonyms.get(account, Document.class);
+                Document now = was == null ? new Document() : new Document(was);
+                deltas.forEach((membership, delta) -> {
+                    long count = FiguresStore.num(now, membership) + delta;
+                    if (count < 0) {
+                        throw new IllegalStateException("account count below zero in " + bucket);
+                    }
+                    if (count == 0) {
+                        now.remove(membership);
+                    } else {
+                        now.put(membership, count);
+                    }
+                });
+                // the pseudonym enters the distinct accounts of the rows it is newly in, and leaves the others
+                Set<String> cellsBefore = cellsOf(period, was);
+                Set<String> cellsAfter = cellsOf(period, now);
+                for (String cell : cellsAfter) {
+                    if (!cellsBefore.contains(cell)) {
+                        cellDeltas.merge(cell, ONE_ACCOUNT, Row::add);
+                    }
                 }
-                if (now == 0) {
-                    counts.remove(delta.getKey());
+                for (String cell : cellsBefore) {
+                    if (!cellsAfter.contains(cell)) {
+                        cellDeltas.merge(cell, LESS_ONE_ACCOUNT, Row::add);
+                    }
+                }
+                if (now.isEmpty()) {
+                    pseudonyms.remove(account);
                 } else {
-                    counts.put(delta.getKey(), now);
+                    pseudonyms.put(account, now);
                 }
-                distinct += (was == 0 ? 0 : -1) + (now == 0 ? 0 : 1);
-            }
-            if (distinct != 0) {
-                rowDeltas.merge(FiguresStore.rowKeyOfBucket(bucket), Row.empty("").plus(Outcome.PENDING, 0, distinct), Row::add);
-            }
-            newBuckets.put(bucket, counts.isEmpty() ? null : new Document("_id", bucket).append("k", counts));
+            });
+            newBuckets.put(bucket, pseudonyms.isEmpty() ? null : new Document("_id", bucket).append("k", pseudonyms));
         });
 
-        Map<String, Document> rowDocs = FiguresStore.byId(store.rows, rowDeltas.keySet());
-        Map<String, Row> newRows = new LinkedHashMap<>();
-        rowDeltas.forEach((key, delta) -> {
-            Document d = rowDocs.get(key);
-            String jurisdiction = key.substring(key.indexOf('|') + 1);
-            Row old = d == null ? Row.empty(jurisdiction) : FiguresStore.row(jurisdiction, d);
-            newRows.put(key, old.add(delta));
+        Map<String, Document> rowDocs = FiguresStore.byId(store.rows, cellDeltas.keySet().stream().map(FiguresProjector::rowKeyOfCell)
+                .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
+        Map<String, FiguresStore.StoredRow> newRows = new LinkedHashMap<>();
+        cellDeltas.forEach((cell, delta) -> {
+            String key = rowKeyOfCell(cell);
+            FiguresStore.StoredRow old = newRows.computeIfAbsent(key, k -> rowDocs.containsKey(k)
+                    ? FiguresStore.storedRow(rowDocs.get(k)) : FiguresStore.StoredRow.empty(k));
+            newRows.put(key, old.plus(processOfCell(cell), delta));
         });
 
         List<Document> undo = new ArrayList<>();
@@ -150,13 +172,13 @@ final class FiguresProjector {
                 : new ReplaceOneModel<>(new Document("_id", key), doc, UPSERT)));
         List<WriteModel<Document>> rowWrites = new ArrayList<>();
         newRows.forEach((key, row) -> rowWrites.add(
-                new ReplaceOneModel<>(new Document("_id", key), FiguresStore.rowDocument(key, row), UPSERT)));
+                new ReplaceOneModel<>(new Document("_id", key), FiguresStore.rowDocument(row), UPSERT)));
         write(store.demands, demandWrites);
         write(store.accounts, accountWrites);
         write(store.rows, rowWrites);
 
         Set<String> periods = new TreeSet<>();
-        newRows.keySet().forEach(key -> periods.add(key.substring(0, key.indexOf('|'))));
+        newRows.keySet().forEach(key -> periods.add(FiguresStore.periodOfKey(key)));
         store.writeSnapshots(periods, to);
     }
 
@@ -171,16 +193,68 @@ final class FiguresProjector {
         return state;
     }
 
-    private static void contribute(DemandState s, int sign, Map<String, Row> rowDeltas, Map<String, Map<String, Long>> accountDeltas) {
+    private static final Row ONE_ACCOUNT = Row.empty("").plus(Outcome.PENDING, 0, 1);
+    private static final Row LESS_ONE_ACCOUNT = Row.empty("").plus(Outcome.PENDING, 0, -1);
+
+    /**
+     * A demand's contribution: one request in each row it counts in (counting rules 15-16: a national-security
+     * demand only in its kind's row across jurisdictions; any other in its jurisdiction's row, that row's legal
+     * process, and its legal process across jurisdictions), and each account's membership for its jurisdiction
+     * and legal process.
+     */
+    private static void contribute(DemandState s, int sign, Map<String, Row> cellDeltas,
+                                   Map<String, Map<String, Map<String, Long>>> membershipDeltas) {
         if (s == null) {
             return;
         }
-        String rowKey = FiguresStore.rowKey(s.period().toString(), s.jurisdiction());
-        rowDeltas.merge(rowKey, Row.empty(s.jurisdiction()).plus(s.outcome(), sign, 0), Row::add);
-        for (String account : s.accounts()) {
-            accountDeltas.computeIfAbsent(FiguresStore.bucketKey(rowKey, account), b -> new LinkedHashMap<>())
-                    .merge(account, (long) sign, Long::sum);
+        String period = s.period().toString();
+        Row request = Row.empty("").plus(s.outcome(), sign, 0);
+        for (String cell : cells(period, s.jurisdiction(), s.legalProcess())) {
+            cellDeltas.merge(cell, request, Row::add);
         }
+        String membership = FiguresStore.membership(s.jurisdiction(), s.legalProcess());
+        for (String account : s.accounts()) {
+            membershipDeltas.computeIfAbsent(FiguresStore.bucketKey(period, account), b -> new LinkedHashMap<>())
+                    .computeIfAbsent(account, a -> new LinkedHashMap<>())
+                    .merge(membership, (long) sign, Long::sum);
+        }
+    }
+
+    /**
+     * The rows a demand of this jurisdiction and legal process counts in, as cells: {@code period|CC} (the
+     * jurisdiction's row), {@code period|CC|PROCESS} (its row for the legal process), {@code period|*|PROCESS}.
+     */
+    static List<String> cells(String period, String jurisdiction, LegalProcess process) {
+        String all = FiguresStore.rowKey(period, FiguresStore.ALL_JURISDICTIONS) + "|" + process.name();
+        if (process.nationalSecurity()) {
+            return List.of(all);
+        }
+        String row = FiguresStore.rowKey(period, jurisdiction);
+        return List.of(row, row + "|" + process.name(), all);
+    }
+
+    /** The rows whose distinct accounts count a pseudonym with these memberships (null: none). */
+    static Set<String> cellsOf(String period, Document memberships) {
+        Set<String> cells = new java.util.HashSet<>();
+        if (memberships != null) {
+            for (String membership : memberships.keySet()) {
+                int bar = membership.indexOf('|');
+                cells.addAll(cells(period, membership.substring(0, bar), LegalProcess.valueOf(membership.substring(bar + 1))));
+            }
+        }
+        return cells;
+    }
+
+    /** The row document a cell is kept in: {@code period|CC} or {@code period|*}. */
+    static String rowKeyOfCell(String cell) {
+        int second = cell.indexOf('|', cell.indexOf('|') + 1);
+        return second < 0 ? cell : cell.substring(0, second);
+    }
+
+    /** The legal process of a cell, or null for a jurisdiction's own row. */
+    static LegalProcess processOfCell(String cell) {
+        int second = cell.indexOf('|', cell.indexOf('|') + 1);
+        return second < 0 ? null : LegalProcess.valueOf(cell.substring(second + 1));
     }
 
     /**
@@ -207,13 +281,17 @@ final class FiguresProjector {
                 new Document("_id", "journal").append("from", from).append("to", to).append("chunks", chunks), UPSERT);
     }
 
-    /** Roughly how much of a document an image is: one, plus its account counts or its demand's accounts. */
+    /** Roughly how much of a document an image is: one, plus its pseudonyms' memberships or its demand's accounts. */
     private static long weight(Document before) {
         if (before == null) {
             return 1;
         }
-        if (before.get("k") instanceof Document counts) {
-            return 1 + counts.size();
+        if (before.get("k") instanceof Document pseudonyms) {
+            long weight = 1;
+            for (Object memberships : pseudonyms.values()) {
+                weight += 1 + ((Document) memberships).size();
+            }
+            return weight;
         }
         return 1 + (before.get("a") instanceof List<?> accounts ? accounts.size() : 0);
     }

@@ -4,21 +4,31 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import ledger.events.LegalProcess;
 import ledger.query.figures.DemandState;
 import ledger.query.figures.Period;
+import ledger.query.figures.PeriodCounts;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
 import org.bson.Document;
 
 /**
- * The projection's collections in MongoDB, one set per generation: demands (what counts of each demand), the
- * rows' counts, the rows' accounts (how many of a row's demands name each pseudonym, in buckets by the
- * pseudonym's first two hex digits, so a row's accounts are a few hundred documents however many there are),
- * and per period a snapshot of its figures with the log position they include. Every read is by {@code _id}.
+ * The projection's collections in MongoDB, one set per generation: demands (what counts of each demand), rows,
+ * accounts, and per period a snapshot of its figures with the log position they include. Every read is by
+ * {@code _id}.
+ *
+ * <p>A row document {@code period|CC} holds a jurisdiction's counts and, under {@code lp}, its counts by legal
+ * process; {@code period|*} holds the counts by legal process across jurisdictions, national-security kinds
+ * included (counting rules 15-16). An accounts document {@code period|xyz} holds the period's pseudonyms
+ * beginning with those three hex digits, each with the number of the period's demands naming it per
+ * jurisdiction and legal process ({@code CC|PROCESS}): all a pseudonym's memberships are in one document, so a
+ * batch learns from it whether the pseudonym enters or leaves any row's distinct accounts, and a period's
+ * accounts are at most 4,096 documents however many there are.
  *
  * <p>The demands collection holds the demands the projection folded one by one; a generation built by a
  * replay holds none at first. A demand without a document counts as its events in the log up to the
@@ -26,8 +36,17 @@ import org.bson.Document;
  */
 public final class FiguresStore {
 
+    /**
+     * The layout of the documents above, kept with the position. Generations written before the tables by legal
+     * process (no shape) held only per-jurisdiction rows and accounts per row; they are rebuilt from the log.
+     */
+    static final int SHAPE = 2;
+
     /** Every ISO 3166-1 alpha-2 code: a period's rows are read with one {@code $in} over these keys. */
     private static final String[] CODES = Locale.getISOCountries();
+
+    /** The row document of a period's counts by legal process across jurisdictions. */
+    static final String ALL_JURISDICTIONS = "*";
 
     private final MongoDatabase database;
     private final String generation;
@@ -87,21 +106,43 @@ public final class FiguresStore {
         return d == null ? 0 : ((Number) d.get("position")).longValue();
     }
 
-    /** The period's figures as last projected, and the log position they include. */
-    public Snapshot figures(Period period) {
-        long position = position();
-        Document snapshot = periods.find(new Document("_id", period.toString())).first();
-        if (snapshot == null) {
-            return new Snapshot(position, PeriodFigures.of(period, List.of()));
-        }
-        List<Row> result = new ArrayList<>();
-        for (Document d : snapshot.getList("rows", Document.class)) {
-            result.add(row(d.getString("j"), d));
-        }
-        return new Snapshot(Math.max(position, ((Number) snapshot.get("position")).longValue()), PeriodFigures.of(period, result));
+    /** Whether the documents are laid out as this build writes them: true of a generation nothing was written to yet. */
+    boolean ofCurrentShape() {
+        return ofCurrentShape(state.find(new Document("_id", "position")).first());
     }
 
-    public record Snapshot(long position, PeriodFigures figures) {
+    private static boolean ofCurrentShape(Document progress) {
+        return progress == null || num(progress, "shape") == SHAPE;
+    }
+
+    /**
+     * A period's counts as last projected, and the log position they include; {@code byLegalProcess} is false
+     * when the generation predates the tables by legal process (it is being rebuilt), so only its
+     * per-jurisdiction figures can be trusted.
+     */
+    public Snapshot snapshot(Period period) {
+        Document progress = state.find(new Document("_id", "position")).first();
+        long position = progress == null ? 0 : num(progress, "position");
+        boolean byLegalProcess = ofCurrentShape(progress);
+        Document snapshot = periods.find(new Document("_id", period.toString())).first();
+        if (snapshot == null) {
+            return new Snapshot(position, PeriodCounts.empty(period), byLegalProcess);
+        }
+        List<Document> rowDocs = new ArrayList<>(snapshot.getList("rows", Document.class));
+        Document all = snapshot.get("all", Document.class);
+        if (all != null) {
+            rowDocs.add(all);
+        }
+        return new Snapshot(Math.max(position, num(snapshot, "position")), counts(period, rowDocs), byLegalProcess);
+    }
+
+    /** A period's counts and the position they include. */
+    public record Snapshot(long position, PeriodCounts counts, boolean byLegalProcess) {
+
+        /** The per-jurisdiction table, printed anew on each call. */
+        public PeriodFigures figures() {
+            return counts.byJurisdiction();
+        }
     }
 
     /** The projected state of the given demands (those never projected are absent). */
@@ -115,18 +156,34 @@ public final class FiguresStore {
         return result;
     }
 
-    /** The rows of a period as they stand in the rows collection (not the served snapshot). */
-    public List<Row> rows(Period period) {
-        List<Row> result = new ArrayList<>();
-        byId(rows, rowKeysOf(period.toString())).values().forEach(d -> result.add(row(d.getString("j"), d)));
-        return result;
+    /** A period's counts as they stand in the rows collection (not the served snapshot). */
+    public PeriodCounts rows(Period period) {
+        return counts(period, new ArrayList<>(byId(rows, rowKeysOf(period.toString())).values()));
+    }
+
+    private static PeriodCounts counts(Period period, List<Document> rowDocs) {
+        Map<String, Row> jurisdictions = new HashMap<>();
+        Map<String, Map<LegalProcess, Row>> narrowed = new HashMap<>();
+        Map<LegalProcess, Row> processes = new EnumMap<>(LegalProcess.class);
+        for (Document d : rowDocs) {
+            StoredRow r = storedRow(d);
+            if (r.jurisdiction().equals(ALL_JURISDICTIONS)) {
+                processes.putAll(r.byProcess());
+            } else if (!r.counts().equals(Row.empty(r.jurisdiction())) || !r.byProcess().isEmpty()) {
+                // rows left without demands by corrections are kept, with nothing in them
+                jurisdictions.put(r.jurisdiction(), r.counts());
+                narrowed.put(r.jurisdiction(), r.byProcess());
+            }
+        }
+        return new PeriodCounts(period, jurisdictions, narrowed, processes);
     }
 
     static List<String> rowKeysOf(String period) {
-        List<String> keys = new ArrayList<>(CODES.length);
+        List<String> keys = new ArrayList<>(CODES.length + 1);
         for (String code : CODES) {
             keys.add(rowKey(period, code));
         }
+        keys.add(rowKey(period, ALL_JURISDICTIONS));
         return keys;
     }
 
@@ -134,30 +191,41 @@ public final class FiguresStore {
         return period + "|" + jurisdiction;
     }
 
-    /** The accounts document of a row that counts this pseudonym (pseudonyms are 64 hex digits). */
-    static String bucketKey(String rowKey, String account) {
-        return rowKey + "|" + account.substring(0, Math.min(2, account.length()));
+    /** The accounts document of a period that holds this pseudonym (pseudonyms are 64 hex digits). */
+    static String bucketKey(String period, String account) {
+        return period + "|" + account.substring(0, Math.min(3, account.length()));
     }
 
-    static String rowKeyOfBucket(String bucketKey) {
-        return bucketKey.substring(0, bucketKey.lastIndexOf('|'));
+    static String periodOfKey(String key) {
+        return key.substring(0, key.indexOf('|'));
+    }
+
+    /** A pseudonym's membership in an accounts document: named by a demand of this jurisdiction and legal process. */
+    static String membership(String jurisdiction, LegalProcess process) {
+        return jurisdiction + "|" + process.name();
     }
 
     /**
-     * Writes each period's snapshot from its rows as they stand, then the position: the snapshot is what
-     * readers are served, and the position says which events it includes.
+     * Writes each period's snapshot from its rows as they stand, then the position (with the shape): the
+     * snapshot is what readers are served, and the position says which events it includes.
      */
     void writeSnapshots(java.util.Collection<String> periodKeys, long position) {
         for (String period : new java.util.TreeSet<>(periodKeys)) {
             List<Document> printed = new ArrayList<>();
-            byId(rows, rowKeysOf(period)).values().stream()
-                    .filter(d -> num(d, "requests") > 0)
-                    .sorted(java.util.Comparator.comparing(d -> d.getString("j")))
-                    .forEach(printed::add);
-            periods.replaceOne(new Document("_id", period), new Document("_id", period).append("position", position).append("rows", printed),
-                    UPSERT);
+            Document all = new Document("_id", rowKey(period, ALL_JURISDICTIONS)).append("j", ALL_JURISDICTIONS);
+            for (Document d : byId(rows, rowKeysOf(period)).values()) {
+                if (ALL_JURISDICTIONS.equals(d.getString("j"))) {
+                    all = d;
+                } else if (num(d, "requests") > 0) {
+                    printed.add(d);
+                }
+            }
+            printed.sort(java.util.Comparator.comparing(d -> d.getString("j")));
+            periods.replaceOne(new Document("_id", period), new Document("_id", period).append("position", position).append("rows", printed)
+                    .append("all", all), UPSERT);
         }
-        state.replaceOne(new Document("_id", "position"), new Document("_id", "position").append("position", position), UPSERT);
+        state.replaceOne(new Document("_id", "position"), new Document("_id", "position").append("position", position)
+                .append("shape", SHAPE), UPSERT);
     }
 
     private static final com.mongodb.client.model.ReplaceOptions UPSERT = new com.mongodb.client.model.ReplaceOptions().upsert(true);
@@ -175,23 +243,67 @@ public final class FiguresStore {
 
     static Document demandDocument(DemandState s) {
         return new Document("_id", s.demandId()).append("rt", s.receivedAt().toString()).append("j", s.jurisdiction())
-                .append("a", s.accounts()).append("c", s.content()).append("s", s.subscriber())
+                .append("lp", s.legalProcess().name()).append("a", s.accounts()).append("c", s.content()).append("s", s.subscriber())
                 .append("n", s.noData()).append("r", s.rejected());
     }
 
     static DemandState demandState(Document d) {
-        return new DemandState(d.getString("_id"), Instant.parse(d.getString("rt")), d.getString("j"),
+        return new DemandState(d.getString("_id"), Instant.parse(d.getString("rt")), d.getString("j"), LegalProcess.valueOf(d.getString("lp")),
                 d.getList("a", String.class), d.getBoolean("c"), d.getBoolean("s"), d.getBoolean("n"), d.getBoolean("r"));
     }
 
-    static Document rowDocument(String id, Row r) {
-        return new Document("_id", id).append("j", r.jurisdiction()).append("requests", r.requests())
-                .append("accounts", r.accounts()).append("content", r.content()).append("subscriberOnly", r.subscriberOnly())
-                .append("noDataFound", r.noDataFound()).append("rejected", r.rejected()).append("pending", r.pending());
+    /**
+     * A row document as counts: a jurisdiction's row (none for {@link #ALL_JURISDICTIONS}) and its rows by legal
+     * process, each labelled with its legal process.
+     */
+    record StoredRow(String id, String jurisdiction, Row counts, Map<LegalProcess, Row> byProcess) {
+
+        static StoredRow empty(String id) {
+            String jurisdiction = id.substring(id.indexOf('|') + 1);
+            return new StoredRow(id, jurisdiction, Row.empty(jurisdiction), new EnumMap<>(LegalProcess.class));
+        }
+
+        /** These counts with a delta added to the row itself ({@code process} null) or to one legal process's row. */
+        StoredRow plus(LegalProcess process, Row delta) {
+            if (process == null) {
+                return new StoredRow(id, jurisdiction, counts.add(delta), byProcess);
+            }
+            Map<LegalProcess, Row> next = new EnumMap<>(LegalProcess.class);
+            next.putAll(byProcess);
+            next.merge(process, delta.labelled(process.name()), Row::add);
+            return new StoredRow(id, jurisdiction, counts, next);
+        }
     }
 
-    static Row row(String jurisdiction, Document d) {
-        return new Row(jurisdiction, num(d, "requests"), num(d, "accounts"), num(d, "content"), num(d, "subscriberOnly"),
+    static Document rowDocument(StoredRow r) {
+        Document d = counts(new Document("_id", r.id()).append("j", r.jurisdiction()), r.counts());
+        Document byProcess = new Document();
+        r.byProcess().forEach((process, row) -> {
+            if (!row.equals(Row.empty(row.label()))) {
+                byProcess.append(process.name(), counts(new Document(), row));
+            }
+        });
+        return d.append("lp", byProcess);
+    }
+
+    private static Document counts(Document d, Row r) {
+        return d.append("requests", r.requests()).append("accounts", r.accounts()).append("content", r.content())
+                .append("subscriberOnly", r.subscriberOnly()).append("noDataFound", r.noDataFound()).append("rejected", r.rejected())
+                .append("pending", r.pending());
+    }
+
+    static StoredRow storedRow(Document d) {
+        String jurisdiction = d.getString("j");
+        Map<LegalProcess, Row> byProcess = new EnumMap<>(LegalProcess.class);
+        Document lp = d.get("lp", Document.class);
+        if (lp != null) {
+            lp.forEach((process, counts) -> byProcess.put(LegalProcess.valueOf(process), row(process, (Document) counts)));
+        }
+        return new StoredRow(d.getString("_id"), jurisdiction, row(jurisdiction, d), byProcess);
+    }
+
+    private static Row row(String label, Document d) {
+        return new Row(label, num(d, "requests"), num(d, "accounts"), num(d, "content"), num(d, "subscriberOnly"),
                 num(d, "noDataFound"), num(d, "rejected"), num(d, "pending"));
     }
 

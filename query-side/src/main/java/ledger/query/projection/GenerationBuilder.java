@@ -49,33 +49,51 @@ final class GenerationBuilder {
         });
         progress.reached(events[0]);
 
-        Map<String, long[]> counts = new TreeMap<>();
-        Map<String, Map<String, Document>> buckets = new HashMap<>();
+        // per cell its demands by outcome; per accounts document its pseudonyms' memberships
+        Map<String, long[]> outcomes = new HashMap<>();
+        Map<String, Document> buckets = new HashMap<>();
         for (DemandState d : demands.values()) {
-            String rowKey = FiguresStore.rowKey(d.period().toString(), d.jurisdiction());
-            counts.computeIfAbsent(rowKey, k -> new long[Outcome.values().length])[d.outcome().ordinal()]++;
+            String period = d.period().toString();
+            for (String cell : FiguresProjector.cells(period, d.jurisdiction(), d.legalProcess())) {
+                outcomes.computeIfAbsent(cell, k -> new long[Outcome.values().length])[d.outcome().ordinal()]++;
+            }
+            String membership = FiguresStore.membership(d.jurisdiction(), d.legalProcess());
             for (String account : d.accounts()) {
-                Document bucket = buckets.computeIfAbsent(rowKey, k -> new HashMap<>())
-                        .computeIfAbsent(FiguresStore.bucketKey(rowKey, account), k -> new Document());
-                bucket.put(account, FiguresStore.num(bucket, account) + 1);
+                Document pseudonyms = buckets.computeIfAbsent(FiguresStore.bucketKey(period, account), k -> new Document());
+                Document memberships = pseudonyms.get(account, Document.class);
+                if (memberships == null) {
+                    memberships = new Document();
+                    pseudonyms.put(account, memberships);
+                }
+                memberships.put(membership, FiguresStore.num(memberships, membership) + 1);
             }
         }
-        List<Document> rows = new ArrayList<>();
+        // a cell's distinct accounts are the pseudonyms with a membership that counts in it
+        Map<String, Long> distinct = new HashMap<>();
+        buckets.forEach((key, pseudonyms) -> {
+            String period = FiguresStore.periodOfKey(key);
+            for (Object memberships : pseudonyms.values()) {
+                for (String cell : FiguresProjector.cellsOf(period, (Document) memberships)) {
+                    distinct.merge(cell, 1L, Long::sum);
+                }
+            }
+        });
+        Map<String, FiguresStore.StoredRow> storedRows = new TreeMap<>();
         Set<String> periods = new HashSet<>();
-        counts.forEach((rowKey, c) -> {
-            String jurisdiction = rowKey.substring(rowKey.indexOf('|') + 1);
-            Row row = Row.empty(jurisdiction);
+        outcomes.forEach((cell, c) -> {
+            Row row = Row.empty("");
             for (Outcome o : Outcome.values()) {
                 row = row.plus(o, c[o.ordinal()], 0);
             }
-            // the row's distinct accounts are the pseudonyms its account documents count
-            long distinct = buckets.getOrDefault(rowKey, Map.of()).values().stream().mapToLong(Document::size).sum();
-            row = row.plus(Outcome.PENDING, 0, distinct);
-            rows.add(FiguresStore.rowDocument(rowKey, row));
-            periods.add(rowKey.substring(0, rowKey.indexOf('|')));
+            row = row.plus(Outcome.PENDING, 0, distinct.getOrDefault(cell, 0L));
+            String key = FiguresProjector.rowKeyOfCell(cell);
+            storedRows.put(key, storedRows.getOrDefault(key, FiguresStore.StoredRow.empty(key)).plus(FiguresProjector.processOfCell(cell), row));
+            periods.add(FiguresStore.periodOfKey(key));
         });
+        List<Document> rows = new ArrayList<>();
+        storedRows.values().forEach(r -> rows.add(FiguresStore.rowDocument(r)));
         List<Document> bucketDocs = new ArrayList<>();
-        buckets.values().forEach(ofRow -> ofRow.forEach((key, k) -> bucketDocs.add(new Document("_id", key).append("k", k))));
+        buckets.forEach((key, pseudonyms) -> bucketDocs.add(new Document("_id", key).append("k", pseudonyms)));
 
         long folded = System.nanoTime();
         insert(store.rows, rows, events[0], progress);

@@ -58,6 +58,9 @@ public class ProjectionTarget {
     private Future<?> building;
     private String lastBeatSeen;
     private boolean lagChecked;
+    /** The generation last found laid out as this build writes it. */
+    private String shapeChecked;
+
     private final long catchUpByReplayAfter;
     private long lastBeatSeenAt;
 
@@ -147,6 +150,8 @@ public class ProjectionTarget {
         if (!holdsSegment.getAsBoolean()) {
             return;
         }
+        // a query side upgraded on figures of an earlier layout rebuilds them at once, events or none
+        servedOfCurrentShape();
         Document replay = replay();
         if (!lagChecked) {
             lagChecked = true;
@@ -297,10 +302,21 @@ public class ProjectionTarget {
      * switch is a minute old, so no reader on another instance can still hold such a generation.
      */
     void dropLeftovers() {
+        for (String generation : leftovers()) {
+            log.info("dropping generation {}, left behind by an earlier replay", generation);
+            new FiguresStore(database, generation).drop();
+        }
+    }
+
+    /**
+     * Under this object's lock, as every start of a build is: a generation whose build starts meanwhile cannot
+     * be taken for a leftover.
+     */
+    private synchronized java.util.Set<String> leftovers() {
         Document current = meta.find(new Document("_id", "current")).first();
         if (current != null && current.getString("switchedAt") != null
                 && Instant.parse(current.getString("switchedAt")).isAfter(Instant.now().minusSeconds(60))) {
-            return;
+            return java.util.Set.of();
         }
         java.util.Set<String> keep = new java.util.HashSet<>();
         keep.add(current == null ? "g1" : current.getString("generation"));
@@ -315,19 +331,45 @@ public class ProjectionTarget {
                 leftovers.add(generation);
             }
         }
-        for (String generation : leftovers) {
-            log.info("dropping generation {}, left behind by an earlier replay", generation);
-            new FiguresStore(database, generation).drop();
-        }
+        return leftovers;
     }
 
     /** Folds a batch into the served generation; switches to a built replay's generation when there is one. */
     synchronized void project(List<FiguresProjector.Recorded> batch) {
-        new FiguresProjector(freshStore(), eventLog).project(batch);
+        new FiguresProjector(servedOfCurrentShape(), eventLog).project(batch);
         Document replay = replay();
         if (replay != null && "RUNNING".equals(replay.getString("state")) && replay.getBoolean("built", false)) {
             finishBuiltReplay();
         }
+    }
+
+    /**
+     * The served generation, once it is laid out as this build writes it. One written by an earlier build (before
+     * the tables by legal process) is rebuilt from the log up to its position first, into a fresh generation
+     * that is then served: nothing is ever folded into documents of another layout, and until the switch its
+     * readers are told the tables by legal process are not there yet. Runs under this object's lock, so the
+     * served generation does not move meanwhile; the rebuild is a replay's build, seconds for a million events.
+     */
+    private FiguresStore servedOfCurrentShape() {
+        FiguresStore current = freshStore();
+        if (current.generation().equals(shapeChecked)) {
+            return current;
+        }
+        if (!current.ofCurrentShape()) {
+            long position = current.position();
+            String generation = "s" + FiguresStore.SHAPE + "x" + Long.toString(System.currentTimeMillis(), 36);
+            log.info("generation {} was written by an earlier build (without the tables by legal process): rebuilding it from the log "
+                    + "up to position {} into generation {}", current.generation(), position, generation);
+            GenerationBuilder.build(eventLog, new FiguresStore(database, generation), position, events -> {
+            });
+            meta.replaceOne(new Document("_id", "current"), new Document("_id", "current").append("generation", generation)
+                    .append("switchedAt", Instant.now().toString()), UPSERT);
+            served = null;
+            cleaner.schedule(current::drop, 5, TimeUnit.SECONDS);
+            current = freshStore();
+        }
+        shapeChecked = current.generation();
+        return current;
     }
 
     /**

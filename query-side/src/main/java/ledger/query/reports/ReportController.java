@@ -4,6 +4,7 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,11 @@ import ledger.query.audit.LogRecounter;
 import ledger.query.audit.Periods;
 import ledger.query.audit.Recount;
 import ledger.query.figures.Period;
+import ledger.query.figures.LegalProcessFigures;
+import ledger.query.figures.NationalSecurityReport;
+import ledger.query.figures.PeriodCounts;
 import ledger.query.figures.PeriodFigures;
+import ledger.query.figures.Row;
 import ledger.query.projection.FiguresStore;
 import ledger.query.projection.ProjectionTarget;
 import org.bson.Document;
@@ -30,9 +35,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Published reports (counting rule 13): a version freezes a period's figures with their log position and
- * digest, in a collection of its own that no replay touches. A version is verified by recounting the log up
- * to its position; a restatement lists, demand by demand, what counts differently today.
+ * Published reports (counting rule 13): a version freezes every table of a period (per jurisdiction, by legal
+ * process whole and narrowed to each jurisdiction with demands, the national-security report), all as of one
+ * log position, each with its CSV and digest, in a collection of its own that no replay touches. A version is
+ * verified by recounting the log up to its position; a restatement lists, demand by demand, what counts
+ * differently today. The national-security report's digest is not shown before the report may be (counting
+ * rule 17): it would give its bands away.
  */
 @RestController
 class ReportController {
@@ -41,26 +49,58 @@ class ReportController {
     private final ProjectionTarget figures;
     private final LogRecounter recounter;
 
-    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter) {
+    private final Clock clock;
+
+    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter, Clock clock) {
         this.reports = ledgerDatabase.getCollection("published_reports");
         this.figures = figures;
         this.recounter = recounter;
+        this.clock = clock;
+    }
+
+    private static final String NATIONAL_SECURITY = "national-security";
+
+    /**
+     * Every table of a period besides the per-jurisdiction one, named as the fixtures name their files:
+     * {@code legal-process}, {@code legal-process-CC} for each jurisdiction with demands, {@code national-security}.
+     */
+    static Map<String, Frozen> tables(PeriodCounts counts) {
+        Map<String, Frozen> tables = new LinkedHashMap<>();
+        LegalProcessFigures whole = counts.byLegalProcess();
+        tables.put("legal-process", new Frozen(whole.csv(), whole.digest()));
+        for (Row row : counts.byJurisdiction().rows()) {
+            LegalProcessFigures narrowed = counts.byLegalProcess(row.label());
+            tables.put("legal-process-" + row.label(), new Frozen(narrowed.csv(), narrowed.digest()));
+        }
+        NationalSecurityReport nationalSecurity = counts.nationalSecurity();
+        tables.put(NATIONAL_SECURITY, new Frozen(nationalSecurity.csv(), nationalSecurity.digest()));
+        return tables;
+    }
+
+    record Frozen(String csv, String digest) {
     }
 
     @PostMapping("/api/reports/{period}")
     ResponseEntity<Map<String, Object>> publish(@PathVariable("period") String requested) {
         Period period = Periods.parse(requested);
-        FiguresStore.Snapshot snapshot = figures.store().figures(period);
+        FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
+        if (!snapshot.byLegalProcess()) {
+            throw Problems.figuresBeingRebuilt();
+        }
+        PeriodFigures byJurisdiction = snapshot.figures();
+        Document tables = new Document();
+        tables(snapshot.counts()).forEach((name, table) -> tables.append(name, new Document("csv", table.csv()).append("digest", table.digest())));
         int version = versions(period).size() + 1;
         while (true) {
             Document report = new Document("_id", period + "/" + version).append("period", period.toString())
                     .append("version", version).append("position", snapshot.position())
-                    .append("digest", snapshot.figures().digest()).append("csv", snapshot.figures().csv())
-                    .append("publishedAt", Instant.now().toString()).append("publishedBy", AccessConfiguration.actor());
+                    .append("digest", byJurisdiction.digest()).append("csv", byJurisdiction.csv())
+                    .append("tables", tables).append("publishedAt", Instant.now().toString())
+                    .append("publishedBy", AccessConfiguration.actor());
             try {
                 reports.insertOne(report);
                 return ResponseEntity.status(HttpStatus.CREATED)
-                        .header("Location", "/api/reports/" + period + "/" + version).body(summary(report));
+                        .header("Location", "/api/reports/" + period + "/" + version).body(summary(report, period));
             } catch (MongoWriteException e) {
                 if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                     throw e;
@@ -72,7 +112,8 @@ class ReportController {
 
     @GetMapping("/api/reports/{period}")
     List<Map<String, Object>> list(@PathVariable("period") String requested) {
-        return versions(Periods.parse(requested)).stream().map(ReportController::summary).toList();
+        Period period = Periods.parse(requested);
+        return versions(period).stream().map(report -> summary(report, period)).toList();
     }
 
     /** The CSV as it was published, byte for byte: public, like the report it is. */
@@ -87,10 +128,18 @@ class ReportController {
     Map<String, Object> verify(@PathVariable("period") String requested, @PathVariable("version") String version) {
         Period period = Periods.parse(requested);
         Document report = report(period, version);
-        PeriodFigures recomputed = recounter.upTo(position(report)).figures(period);
-        Map<String, Object> answer = summary(report);
-        answer.put("recomputedDigest", recomputed.digest());
-        answer.put("matches", recomputed.digest().equals(report.getString("digest")));
+        PeriodCounts recomputed = recounter.upTo(position(report)).counts(period);
+        Map<String, Object> answer = summary(report, period);
+        String digest = recomputed.byJurisdiction().digest();
+        answer.put("recomputedDigest", digest);
+        // a version published before the tables by legal process froze the per-jurisdiction table alone
+        Map<String, String> frozen = digests(report);
+        Map<String, String> recomputedDigests = new LinkedHashMap<>();
+        if (!frozen.isEmpty()) {
+            tables(recomputed).forEach((name, table) -> recomputedDigests.put(name, table.digest()));
+        }
+        answer.put("recomputedDigests", shown(recomputedDigests, period));
+        answer.put("matches", digest.equals(report.getString("digest")) && recomputedDigests.equals(frozen));
         return answer;
     }
 
@@ -108,7 +157,12 @@ class ReportController {
         answer.put("position", position(report));
         answer.put("digest", report.getString("digest"));
         answer.put("currentPosition", today);
-        answer.put("currentDigest", now.figures(period).digest());
+        PeriodCounts current = now.counts(period);
+        answer.put("currentDigest", current.byJurisdiction().digest());
+        Map<String, String> currentDigests = new LinkedHashMap<>();
+        tables(current).forEach((name, table) -> currentDigests.put(name, table.digest()));
+        answer.put("digests", shown(digests(report), period));
+        answer.put("currentDigests", shown(currentDigests, period));
         answer.put("changes", Changes.between(then, now, period));
         return answer;
     }
@@ -142,16 +196,40 @@ class ReportController {
         return ((Number) report.get("position")).longValue();
     }
 
-    private static Map<String, Object> summary(Document report) {
+    private Map<String, Object> summary(Document report, Period period) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("period", report.getString("period"));
         m.put("version", report.getInteger("version"));
         m.put("position", position(report));
         m.put("digest", report.getString("digest"));
+        m.put("digests", shown(digests(report), period));
+        if (!NationalSecurityReport.availableAt(period, clock.instant())) {
+            m.put("nationalSecurityAvailableFrom", NationalSecurityReport.availableFromDate(period).toString());
+        }
         m.put("publishedAt", report.getString("publishedAt"));
         if (report.containsKey("publishedBy")) {
             m.put("publishedBy", report.getString("publishedBy"));
         }
         return m;
+    }
+
+    /** The digests of the tables a version froze besides the per-jurisdiction one (none before there were others). */
+    private static Map<String, String> digests(Document report) {
+        Map<String, String> digests = new LinkedHashMap<>();
+        Document tables = report.get("tables", Document.class);
+        if (tables != null) {
+            tables.forEach((name, table) -> digests.put(name, ((Document) table).getString("digest")));
+        }
+        return digests;
+    }
+
+    /** The digests that may be shown now: the national-security report's only once it may be. */
+    private Map<String, String> shown(Map<String, String> digests, Period period) {
+        if (NationalSecurityReport.availableAt(period, clock.instant())) {
+            return digests;
+        }
+        Map<String, String> shown = new LinkedHashMap<>(digests);
+        shown.remove(NATIONAL_SECURITY);
+        return shown;
     }
 }

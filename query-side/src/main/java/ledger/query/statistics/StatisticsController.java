@@ -22,8 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class StatisticsController {
 
-    private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
-
     private final ProjectionTarget figures;
     private final LogRecounter recounter;
 
@@ -48,12 +46,11 @@ class StatisticsController {
         if (asOf == null) {
             answers = recent(period);
         } else {
-            long position = position(asOf);
-            long reached = Math.min(position, recounter.head());
-            answers = new Answers(period, new FiguresStore.Snapshot(reached, recounter.upTo(reached).figures(period)), 0);
+            FiguresStore.Snapshot recounted = Answering.counts(figures, recounter, period, asOf);
+            answers = new Answers(period, recounted.position(), recounted.figures(), 0);
         }
         if (csv) {
-            return ResponseEntity.ok().contentType(CSV).header("X-Log-Position", Long.toString(answers.snapshot.position()))
+            return ResponseEntity.ok().contentType(Answering.CSV).header("X-Log-Position", Long.toString(answers.position))
                     .header("ETag", "\"" + answers.digest() + "\"").body(answers.csv());
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answers.json(mapper));
@@ -87,43 +84,45 @@ class StatisticsController {
     private final java.util.Map<Period, java.util.concurrent.atomic.AtomicBoolean> refreshing = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Answers refresh(Period period, Answers cached, long now) {
-        FiguresStore.Snapshot snapshot = figures.store().figures(period);
-        Answers fresh = cached != null && cached.snapshot.position() == snapshot.position()
-                && cached.snapshot.figures().digest().equals(snapshot.figures().digest())
-                ? cached.readAgainAt(now) : new Answers(period, snapshot, now);
+        FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
+        PeriodFigures read = snapshot.figures();
+        Answers fresh = cached != null && cached.position == snapshot.position() && cached.figures.digest().equals(read.digest())
+                ? cached.readAgainAt(now) : new Answers(period, snapshot.position(), read, now);
         recent.put(period, fresh);
         return fresh;
     }
 
-    /** A snapshot's answers, each rendered once, when first asked for. */
+    /** The answers of a period's figures at a position, each rendered once, when first asked for. */
     private static final class Answers {
         final Period period;
-        final FiguresStore.Snapshot snapshot;
+        final long position;
+        final PeriodFigures figures;
         final long readAt;
         private volatile byte[] json;
         private volatile byte[] csv;
 
-        Answers(Period period, FiguresStore.Snapshot snapshot, long readAt) {
+        Answers(Period period, long position, PeriodFigures figures, long readAt) {
             this.period = period;
-            this.snapshot = snapshot;
+            this.position = position;
+            this.figures = figures;
             this.readAt = readAt;
         }
 
         Answers readAgainAt(long now) {
-            Answers again = new Answers(period, snapshot, now);
+            Answers again = new Answers(period, position, figures, now);
             again.json = json;
             again.csv = csv;
             return again;
         }
 
         String digest() {
-            return snapshot.figures().digest();
+            return figures.digest();
         }
 
         byte[] csv() {
             byte[] c = csv;
             if (c == null) {
-                c = snapshot.figures().csv().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                c = figures.csv().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 csv = c;
             }
             return c;
@@ -132,13 +131,12 @@ class StatisticsController {
         byte[] json(com.fasterxml.jackson.databind.ObjectMapper mapper) {
             byte[] j = json;
             if (j == null) {
-                PeriodFigures f = snapshot.figures();
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("period", period.toString());
-                body.put("position", snapshot.position());
+                body.put("position", position);
                 body.put("digest", digest());
-                body.put("rows", f.rows().stream().map(StatisticsController::json).toList());
-                body.put("total", StatisticsController.json(f.total()));
+                body.put("rows", figures.rows().stream().map(row -> StatisticsController.json("jurisdiction", row)).toList());
+                body.put("total", StatisticsController.json("jurisdiction", figures.total()));
                 try {
                     j = mapper.writeValueAsBytes(body);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -152,7 +150,8 @@ class StatisticsController {
 
     private final java.util.Map<Period, Answers> recent = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static long position(String text) {
+    /** A log position from {@code asOf}: a 400 naming the field when it is not one. */
+    static long position(String text) {
         try {
             long position = Long.parseLong(text);
             if (position >= 0) {
@@ -165,9 +164,10 @@ class StatisticsController {
                 "asOf '" + text + "' is not a log position (a whole number, 0 or more)", "asOf");
     }
 
-    static Map<String, Object> json(Row row) {
+    /** A row as JSON, its label under the table's first column ({@code jurisdiction}, {@code legalProcess}). */
+    static Map<String, Object> json(String column, Row row) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("jurisdiction", row.jurisdiction());
+        m.put(column, row.label());
         m.put("requests", row.requests());
         m.put("accounts", row.accounts());
         m.put("content", row.content());

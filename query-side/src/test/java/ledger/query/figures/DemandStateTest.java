@@ -20,7 +20,7 @@ import ledger.events.RejectionReason;
 import ledger.events.SubscriberDataDisclosed;
 import org.junit.jupiter.api.Test;
 
-/** Counting rules 4, 5, 7 and 8 as seen by one demand. */
+/** Counting rules 4, 5, 7, 8 and 16 as seen by one demand. */
 class DemandStateTest {
 
     private static final String ID = "LERR-2014-0001";
@@ -177,11 +177,25 @@ class DemandStateTest {
     }
 
     @Test
-    void correctionWithOnlyAgencyOrLegalProcessChangesNothingThatCounts() {
+    void correctionWithOnlyAgencyChangesNothingThatCounts() {
         DemandState before = replay(received("DE", "a", "b"), new ContentDisclosed(ID, LATER));
-        DemandState after = DemandState.apply(before,
-                new DemandCorrected(ID, null, null, "Other agency", LegalProcess.SEARCH_WARRANT, null));
+        DemandState after = DemandState.apply(before, new DemandCorrected(ID, null, null, "Other agency", null, null));
         assertThat(after).isEqualTo(before);
+    }
+
+    @Test
+    void correctionOfLegalProcessMovesTheDemandIntoAndOutOfNationalSecurity() {
+        DemandState subpoena = replay(received("US", "a"), new ContentDisclosed(ID, LATER));
+        assertThat(subpoena.legalProcess()).isEqualTo(LegalProcess.SUBPOENA);
+        assertThat(subpoena.nationalSecurity()).isFalse();
+        DemandState letter = DemandState.apply(subpoena,
+                new DemandCorrected(ID, null, null, null, LegalProcess.NATIONAL_SECURITY_LETTER, null));
+        assertThat(letter.nationalSecurity()).isTrue();
+        assertThat(letter.outcome()).isEqualTo(Outcome.CONTENT);
+        DemandState warrant = DemandState.apply(letter, new DemandCorrected(ID, null, null, null, LegalProcess.SEARCH_WARRANT, null));
+        assertThat(warrant.nationalSecurity()).isFalse();
+        assertThat(warrant).isEqualTo(replay(new DemandReceived(ID, RECEIVED, new Jurisdiction("US"), "Agency",
+                LegalProcess.SEARCH_WARRANT, accounts("a")), new ContentDisclosed(ID, LATER)));
     }
 
     @Test

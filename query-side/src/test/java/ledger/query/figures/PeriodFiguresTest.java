@@ -47,7 +47,7 @@ class PeriodFiguresTest {
         assertThat(figures.csv()).isEqualTo(HEADER + "\n"
                 + "DE,1,1,1,0,0,0,0,100.00,0.00,0.00,0.00\n"
                 + "TOTAL,1,1,1,0,0,0,0,100.00,0.00,0.00,0.00\n");
-        assertThat(figures.rows()).extracting(Row::jurisdiction).containsExactly("DE");
+        assertThat(figures.rows()).extracting(Row::label).containsExactly("DE");
         assertThat(figures.csv()).doesNotContain("FR");
     }
 
@@ -66,7 +66,7 @@ class PeriodFiguresTest {
                 new Row("GB", 1, 0, 0, 0, 0, 1, 0),
                 new Row("DE", 1, 1, 1, 0, 0, 0, 0));
         PeriodFigures figures = PeriodFigures.of(H1, rows);
-        assertThat(figures.rows()).extracting(Row::jurisdiction).containsExactly("AT", "DE", "GB", "US");
+        assertThat(figures.rows()).extracting(Row::label).containsExactly("AT", "DE", "GB", "US");
         assertThat(figures.csv().lines().map(l -> l.substring(0, l.indexOf(','))).toList())
                 .containsExactly("jurisdiction", "AT", "DE", "GB", "US", "TOTAL");
         List<Row> backwards = new java.util.ArrayList<>(rows);

@@ -14,6 +14,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PeriodTest {
 
     @Test
+    void endsAtTheFirstInstantAfterIt() {
+        assertThat(Period.parse("2014-H1").end()).isEqualTo(Instant.parse("2014-07-01T00:00:00Z"));
+        assertThat(Period.parse("2014-H2").end()).isEqualTo(Instant.parse("2015-01-01T00:00:00Z"));
+        assertThat(Period.of(Period.parse("2014-H1").end())).isEqualTo(Period.parse("2014-H2"));
+        assertThat(Period.of(Period.parse("2014-H1").end().minusNanos(1))).isEqualTo(Period.parse("2014-H1"));
+    }
+
+    @Test
     void parsesFirstAndSecondHalf() {
         assertThat(Period.parse("2014-H1")).isEqualTo(new Period(2014, 1));
         assertThat(Period.parse("2014-H2")).isEqualTo(new Period(2014, 2));

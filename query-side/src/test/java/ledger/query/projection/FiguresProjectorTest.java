@@ -73,18 +73,20 @@ class FiguresProjectorTest {
                 accounts.add(pseudonym(random.nextInt(demands)));
             }
             add(events, id, new DemandReceived(id, Instant.parse("2014-06-30T23:59:59Z").plusSeconds(random.nextInt(3) - 1),
-                    new Jurisdiction(codes[random.nextInt(codes.length)]), "agency", LegalProcess.SUBPOENA, accounts));
+                    new Jurisdiction(codes[random.nextInt(codes.length)]), "agency", process(random), accounts));
             open.add(id);
             int steps = random.nextInt(4);
             for (int s = 0; s < steps; s++) {
                 String target = open.get(random.nextInt(open.size()));
                 Instant at = Instant.parse("2014-08-01T00:00:00Z");
-                switch (random.nextInt(6)) {
+                switch (random.nextInt(7)) {
                     case 0 -> add(events, target, new SubscriberDataDisclosed(target, at));
                     case 1 -> add(events, target, new ContentDisclosed(target, at));
                     case 2 -> add(events, target, new NoDataFound(target, at));
                     case 3 -> add(events, target, new DemandRejected(target, at, RejectionReason.OVERBROAD));
                     case 4 -> add(events, target, new DemandCorrected(target, null, new Jurisdiction(codes[random.nextInt(codes.length)]), null, null, null));
+                    // into or out of national security, or to another ordinary process (counting rule 16)
+                    case 5 -> add(events, target, new DemandCorrected(target, null, null, null, process(random), null));
                     default -> add(events, target, new DemandCorrected(target, Instant.parse("2014-07-01T00:00:00Z").minusSeconds(random.nextInt(2)),
                             null, null, null, List.of(pseudonym(random.nextInt(demands)))));
                 }
@@ -93,8 +95,18 @@ class FiguresProjectorTest {
         return events;
     }
 
+    private static LegalProcess process(Random random) {
+        return LegalProcess.values()[random.nextInt(LegalProcess.values().length)];
+    }
+
+    /** Spread over the accounts documents as keyed hashes are. */
     private static AccountPseudonym pseudonym(int n) {
-        return new AccountPseudonym(String.format("%064x", n));
+        try {
+            return new AccountPseudonym(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Integer.toString(n).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void add(List<FiguresProjector.Recorded> events, String id, Object event) {
@@ -124,7 +136,17 @@ class FiguresProjectorTest {
     }
 
     private static String csv(FiguresStore store, Period period) {
-        return store.figures(period).figures().csv();
+        return store.snapshot(period).figures().csv();
+    }
+
+    /** Every count of both periods, so every table, as a recount of the events says. */
+    private static void assertEveryTableEqualsARecount(FiguresStore store, List<FiguresProjector.Recorded> events) {
+        Recount recount = recount(events);
+        for (Period period : List.of(H1, H2)) {
+            assertThat(store.snapshot(period).counts()).isEqualTo(recount.counts(period));
+            assertThat(store.rows(period)).as("the rows as they stand").isEqualTo(recount.counts(period));
+            assertThat(csv(store, period)).isEqualTo(recount.figures(period).csv());
+        }
     }
 
     @Test
@@ -135,8 +157,19 @@ class FiguresProjectorTest {
         Recount recount = recount(events);
         assertThat(csv(store, H1)).isEqualTo(recount.figures(H1).csv());
         assertThat(csv(store, H2)).isEqualTo(recount.figures(H2).csv());
-        assertThat(recount.figures(H1).total().requests() + recount.figures(H2).total().requests()).isEqualTo(400);
-        assertThat(store.figures(H1).position()).isEqualTo(events.size());
+        long nationalSecurity = 0;
+        for (Period period : List.of(H1, H2)) {
+            for (var line : recount.counts(period).nationalSecurity().lines()) {
+                nationalSecurity += line.requests();
+            }
+        }
+        assertThat(recount.figures(H1).total().requests() + recount.figures(H2).total().requests() + nationalSecurity)
+                .as("every demand in one table").isEqualTo(400);
+        assertThat(nationalSecurity).isPositive();
+        assertThat(store.snapshot(H1).position()).isEqualTo(events.size());
+        assertEveryTableEqualsARecount(store, events);
+        assertThat(recount.counts(H1).processes()).as("the log has national-security demands")
+                .containsKeys(LegalProcess.NATIONAL_SECURITY_LETTER, LegalProcess.FISA_ORDER);
     }
 
     @Test
@@ -148,8 +181,7 @@ class FiguresProjectorTest {
             new FiguresProjector(store, log).project(batch); // written, then the process dies before the token
             new FiguresProjector(store, log).project(batch); // so the same events come again
         }
-        assertThat(csv(store, H1)).isEqualTo(recount(events).figures(H1).csv());
-        assertThat(csv(store, H2)).isEqualTo(recount(events).figures(H2).csv());
+        assertEveryTableEqualsARecount(store, events);
     }
 
     @Test
@@ -166,8 +198,7 @@ class FiguresProjectorTest {
             new FiguresProjector(store, log).project(events.subList(from, shorter));
             from = shorter;
         }
-        assertThat(csv(store, H1)).isEqualTo(recount(events).figures(H1).csv());
-        assertThat(csv(store, H2)).isEqualTo(recount(events).figures(H2).csv());
+        assertEveryTableEqualsARecount(store, events);
     }
 
     @Test
@@ -193,8 +224,7 @@ class FiguresProjectorTest {
         // and before the position, which is written last
         store.state.replaceOne(new Document("_id", "position"), new Document("_id", "position").append("position", 200L));
         new FiguresProjector(store, log).project(batch);
-        assertThat(csv(store, H1)).isEqualTo(recount(events).figures(H1).csv());
-        assertThat(csv(store, H2)).isEqualTo(recount(events).figures(H2).csv());
+        assertEveryTableEqualsARecount(store, events);
     }
 
     /**
@@ -213,14 +243,11 @@ class FiguresProjectorTest {
         assertThat(reported[0]).isEqualTo(cut);
         assertThat(store.position()).isEqualTo(cut);
         assertThat(store.demands.countDocuments()).as("a built generation holds no demand documents").isZero();
-        Recount half = recount(events.subList(0, cut));
-        assertThat(csv(store, H1)).isEqualTo(half.figures(H1).csv());
-        assertThat(csv(store, H2)).isEqualTo(half.figures(H2).csv());
+        assertEveryTableEqualsARecount(store, events.subList(0, cut));
 
         // the processor was behind the build: its next batch reaches back before the position
         project(store, events.subList(cut - 30, events.size()), 41);
-        assertThat(csv(store, H1)).isEqualTo(recount(events).figures(H1).csv());
-        assertThat(csv(store, H2)).isEqualTo(recount(events).figures(H2).csv());
+        assertEveryTableEqualsARecount(store, events);
         assertThat(store.demands.countDocuments()).isPositive().isLessThan(400);
     }
 

@@ -1,0 +1,61 @@
+package ledger.query.statistics;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import ledger.query.Problems;
+import ledger.query.audit.LogRecounter;
+import ledger.query.audit.Periods;
+import ledger.query.figures.Period;
+import ledger.query.projection.FiguresStore;
+import ledger.query.projection.ProjectionTarget;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/** What the tables' endpoints share: the period of a path, the counts as projected or as of a position, the answer. */
+final class Answering {
+
+    static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+
+    private Answering() {
+    }
+
+    /** The period of {@code 2014-H1} or {@code 2014-H1.csv}. */
+    static Period period(String requested) {
+        return Periods.parse(csv(requested) ? requested.substring(0, requested.length() - 4) : requested);
+    }
+
+    static boolean csv(String requested) {
+        return requested.endsWith(".csv");
+    }
+
+    /**
+     * The projected counts of a period, or with {@code asOf} those of exactly the events at or before that
+     * position (counting rule 12), recounted from the log.
+     */
+    static FiguresStore.Snapshot counts(ProjectionTarget figures, LogRecounter recounter, Period period, String asOf) {
+        if (asOf != null) {
+            long reached = Math.min(StatisticsController.position(asOf), recounter.head());
+            return new FiguresStore.Snapshot(reached, recounter.upTo(reached).counts(period), true);
+        }
+        FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
+        if (!snapshot.byLegalProcess()) {
+            throw Problems.figuresBeingRebuilt();
+        }
+        return snapshot;
+    }
+
+    static ResponseEntity<byte[]> csv(String csv, long position, String digest) {
+        return ResponseEntity.ok().contentType(CSV).header("X-Log-Position", Long.toString(position))
+                .header("ETag", "\"" + digest + "\"").body(csv.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ResponseEntity<byte[]> json(ObjectMapper mapper, Map<String, Object> body) {
+        try {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(mapper.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
