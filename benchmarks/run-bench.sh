@@ -296,7 +296,7 @@ list_load() { load "$LIST_URLS" "$LIST_RATE" 4 "$DURATION" "$WARMUP"; }
 echo "-- the list of demands: $LIST_RATE req/s on 4 connections over 6 filtered queries"
 LIST_OUT="$(list_load)" || true
 echo "$LIST_OUT"
-LIST_R="$(grep '^RESULT' <<<"$LIST_OUT" | tail -n 1)"
+LIST_R="$(grep '^RESULT' <<<"$LIST_OUT" || true)"
 CSV_R="$(grep '^RESULT' <<<"$CSV_OUT" | tail -n 1)"
 if [ "${WRK:-0}" = 1 ] && command -v wrk >/dev/null; then
   echo "-- wrk (closed loop: latency from each send), for comparison"
@@ -329,7 +329,7 @@ AFTER_R="$(grep '^RESULT' <<<"$AFTER_OUT" | tail -n 1)"
 echo "-- after a replay: the list of demands again"
 LIST_AFTER_OUT="$(list_load)" || true
 echo "$LIST_AFTER_OUT"
-LIST_AFTER_R="$(grep '^RESULT' <<<"$LIST_AFTER_OUT" | tail -n 1)"
+LIST_AFTER_R="$(grep '^RESULT' <<<"$LIST_AFTER_OUT" || true)"
 rss_report
 
 # --- (e) stop and measure the data --------------------------------------------------------------------------------------
@@ -360,7 +360,7 @@ echo "   $(awk -v b="$DATA_BYTES" -v n="$COMMANDS" 'BEGIN { printf "%.0f", b / n
 # --- (f) summary ---------------------------------------------------------------------------------------------------------
 ms() { [ -n "$1" ] && printf '%s' "$1" || printf '?'; }
 summary_load() { # label RESULT-line
-  printf '%-26s %s req/s offered, %s achieved; p50 %s ms, p90 %s, p99 %s, p99.9 %s, max %s; errors %s\n' "$1" \
+  printf '%-26s  %s req/s offered, %s achieved; p50 %s ms, p90 %s, p99 %s, p99.9 %s, max %s; errors %s\n' "$1" \
     "$(kv " $2" offered)" "$(kv " $2" achieved)" "$(kv " $2" p50)" "$(kv " $2" p90)" "$(kv " $2" p99)" \
     "$(kv " $2" p999)" "$(kv " $2" max)" "$(kv " $2" errors)"
 }
@@ -377,10 +377,10 @@ ingest         ${INGEST_RATE} commands/s (fixture-check --threads $THREADS --loa
 projection lag $(ms "$LAG_MS") ms (end of load to figures equal to expected)
 $(summary_load "statistics JSON" "$JSON_R")
 $(summary_load "statistics CSV" "$CSV_R")
-$(summary_load "list of demands" "$LIST_R")
+$(while read -r r; do [ -n "$r" ] && summary_load "list $(kv " $r" url | sed 's/.*demands//')" "$r"; done <<<"$LIST_R")
 replay         $(kv " $REPLAY_R" seconds) s request to FINISHED = $(kv " $REPLAY_R" events_per_s) events/s ($(kv " $REPLAY_R" total) events; server's startedAt to finishedAt $(kv " $REPLAY_R" server_started_to_finished_s) s)
 $(summary_load "statistics JSON, replayed" "$AFTER_R")
-$(summary_load "list of demands, replayed" "$LIST_AFTER_R")
+$(while read -r r; do [ -n "$r" ] && summary_load "list, replayed $(kv " $r" url | sed 's/.*demands//')" "$r"; done <<<"$LIST_AFTER_R")
 stop           ${STOP_S} s (SIGTERM to ./run)
 machine load   load average $LOAD_AT_START at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $OTHER_JAVA other java processes at start
 data           $DATA_BYTES bytes in $DATA_DIR = $(awk -v b="$DATA_BYTES" -v n="$COMMANDS" 'BEGIN { printf "%.0f", b / n }') bytes/command ($STORE_BYTES without logs/ = $(awk -v b="$STORE_BYTES" -v n="$COMMANDS" 'BEGIN { printf "%.0f", b / n }') bytes/command)
