@@ -140,29 +140,30 @@ class DemandController {
                                     @RequestParam(name = "receivedBefore", required = false) String receivedBefore,
                                     @RequestParam(name = "limit", required = false) String limit,
                                     @RequestParam(name = "after", required = false) String after) {
-        List<Predicate<DemandDirectory.Listed>> filters = new ArrayList<>();
+        // the filters as one predicate: a sparse filter tests every demand of the directory
+        Predicate<DemandDirectory.Listed> all = d -> true;
         if (period != null) {
             Period p = parse("period", period, "YYYY-H1 or YYYY-H2", Period::parse);
-            filters.add(d -> Period.of(d.receivedAt()).equals(p));
+            all = all.and(d -> d.period().equals(p));
         }
         if (jurisdiction != null) {
             if (!Jurisdiction.isKnown(jurisdiction)) {
                 throw invalid("jurisdiction", "'" + jurisdiction + "' is not an ISO 3166-1 alpha-2 code in upper case");
             }
-            filters.add(d -> d.jurisdiction().equals(jurisdiction));
+            all = all.and(d -> d.jurisdiction().equals(jurisdiction));
         }
         if (outcome != null) {
             Outcome o = OUTCOMES.entrySet().stream().filter(e -> e.getValue().equals(outcome)).map(Map.Entry::getKey).findFirst()
                     .orElseThrow(() -> invalid("outcome", "outcome must be one of content, subscriberOnly, noDataFound, rejected, pending"));
-            filters.add(d -> d.outcome() == o);
+            all = all.and(d -> d.outcome() == o);
         }
         if (legalProcess != null) {
             LegalProcess lp = parse("legalProcess", legalProcess, "one of " + java.util.Arrays.toString(LegalProcess.values()), LegalProcess::valueOf);
-            filters.add(d -> d.legalProcess().equals(lp.name()));
+            all = all.and(d -> d.legalProcess().equals(lp.name()));
         }
         if (receivedBefore != null) {
             Instant before = parse("receivedBefore", receivedBefore, "an ISO-8601 instant such as 2014-03-02T10:15:00Z", Instant::parse);
-            filters.add(d -> d.receivedAt().isBefore(before));
+            all = all.and(d -> d.receivedAt().isBefore(before));
         }
         int size = 100;
         if (limit != null) {
@@ -180,7 +181,6 @@ class DemandController {
             throw Problems.refused(HttpStatus.SERVICE_UNAVAILABLE, "Not ready yet", "the list of demands is being read from the log ("
                     + directory.eventsRead() + " events so far); try again in a few seconds", "position");
         }
-        Predicate<DemandDirectory.Listed> all = d -> filters.stream().allMatch(f -> f.test(d));
         ArrayNode page = mapper.createArrayNode();
         String next = null;
         var from = after == null ? directory.demands() : directory.demands().tailMap(after, false);

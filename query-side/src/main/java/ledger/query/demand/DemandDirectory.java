@@ -13,6 +13,7 @@ import ledger.events.DemandRejected;
 import ledger.events.NoDataFound;
 import ledger.events.SubscriberDataDisclosed;
 import ledger.query.figures.Outcome;
+import ledger.query.figures.Period;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -33,8 +34,14 @@ final class DemandDirectory implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(DemandDirectory.class);
 
     /** A demand as the list shows it: its receipt as corrected and the dispositions it had. */
-    record Listed(String demandId, Instant receivedAt, String jurisdiction, String legalProcess,
+    record Listed(String demandId, Instant receivedAt, Period period, String jurisdiction, String legalProcess,
                   boolean content, boolean subscriber, boolean noData, boolean rejected, long position) {
+
+        /** The period is placed once, when the receipt is folded: a filtered page may test every demand. */
+        Listed(String demandId, Instant receivedAt, String jurisdiction, String legalProcess,
+               boolean content, boolean subscriber, boolean noData, boolean rejected, long position) {
+            this(demandId, receivedAt, Period.of(receivedAt), jurisdiction, legalProcess, content, subscriber, noData, rejected, position);
+        }
 
         Outcome outcome() {
             return Outcome.of(content, subscriber, noData, rejected);
@@ -127,7 +134,7 @@ final class DemandDirectory implements SmartLifecycle {
                     c.legalProcess() != null ? c.legalProcess().name() : d.legalProcess(),
                     d.content(), d.subscriber(), d.noData(), d.rejected(), at);
         } else {
-            after = new Listed(id, d.receivedAt(), d.jurisdiction(), d.legalProcess(),
+            after = new Listed(id, d.receivedAt(), d.period(), d.jurisdiction(), d.legalProcess(),
                     d.content() || event instanceof ContentDisclosed, d.subscriber() || event instanceof SubscriberDataDisclosed,
                     d.noData() || event instanceof NoDataFound, d.rejected() || event instanceof DemandRejected, at);
         }
