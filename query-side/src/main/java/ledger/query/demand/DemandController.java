@@ -142,24 +142,29 @@ class DemandController {
                                     @RequestParam(name = "after", required = false) String after) {
         // the filters as one predicate: a sparse filter tests every demand of the directory
         Predicate<DemandDirectory.Listed> all = d -> true;
+        List<String> keys = new ArrayList<>();
         if (period != null) {
             Period p = parse("period", period, "YYYY-H1 or YYYY-H2", Period::parse);
             all = all.and(d -> d.period().equals(p));
+            keys.add(DemandDirectory.periodKey(p));
         }
         if (jurisdiction != null) {
             if (!Jurisdiction.isKnown(jurisdiction)) {
                 throw invalid("jurisdiction", "'" + jurisdiction + "' is not an ISO 3166-1 alpha-2 code in upper case");
             }
             all = all.and(d -> d.jurisdiction().equals(jurisdiction));
+            keys.add(DemandDirectory.jurisdictionKey(jurisdiction));
         }
         if (outcome != null) {
             Outcome o = OUTCOMES.entrySet().stream().filter(e -> e.getValue().equals(outcome)).map(Map.Entry::getKey).findFirst()
                     .orElseThrow(() -> invalid("outcome", "outcome must be one of content, subscriberOnly, noDataFound, rejected, pending"));
             all = all.and(d -> d.outcome() == o);
+            keys.add(DemandDirectory.outcomeKey(o));
         }
         if (legalProcess != null) {
             LegalProcess lp = parse("legalProcess", legalProcess, "one of " + java.util.Arrays.toString(LegalProcess.values()), LegalProcess::valueOf);
             all = all.and(d -> d.legalProcess().equals(lp.name()));
+            keys.add(DemandDirectory.legalProcessKey(lp.name()));
         }
         if (receivedBefore != null) {
             Instant before = parse("receivedBefore", receivedBefore, "an ISO-8601 instant such as 2014-03-02T10:15:00Z", Instant::parse);
@@ -183,9 +188,10 @@ class DemandController {
         }
         ArrayNode page = mapper.createArrayNode();
         String next = null;
-        var from = after == null ? directory.demands() : directory.demands().tailMap(after, false);
-        for (DemandDirectory.Listed d : from.values()) {
-            if (!all.test(d)) {
+        java.util.NavigableSet<String> ids = directory.candidates(keys);
+        for (String id : after == null ? ids : ids.tailSet(after, false)) {
+            DemandDirectory.Listed d = directory.demands().get(id);
+            if (d == null || !all.test(d)) {
                 continue;
             }
             if (page.size() == size) {

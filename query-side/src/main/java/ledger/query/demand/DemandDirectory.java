@@ -1,6 +1,13 @@
 package ledger.query.demand;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +58,15 @@ final class DemandDirectory implements SmartLifecycle {
     private final MongoEventLog log;
     private final long pollMillis;
     private final ConcurrentSkipListMap<String, Listed> demands = new ConcurrentSkipListMap<>();
+    /**
+     * The demandIds of each value a list can be filtered by (a period, a jurisdiction, an outcome, a legal
+     * process), in order: a page walks the smallest set its filters name instead of every demand. Written by the
+     * follower alone; a reader may meet an id whose demand has just moved, so every filter is tested again.
+     */
+    private final Map<String, Ids> index = new ConcurrentHashMap<>();
+
+    private record Ids(ConcurrentSkipListSet<String> ids, AtomicInteger size) {
+    }
     private final AtomicLong read = new AtomicLong();
     private volatile long position = -1;
     private volatile boolean running;
@@ -72,6 +88,65 @@ final class DemandDirectory implements SmartLifecycle {
 
     ConcurrentNavigableMap<String, Listed> demands() {
         return demands;
+    }
+
+    static String periodKey(Period period) {
+        return "p:" + period;
+    }
+
+    static String jurisdictionKey(String code) {
+        return "j:" + code;
+    }
+
+    static String outcomeKey(Outcome outcome) {
+        return "o:" + outcome;
+    }
+
+    static String legalProcessKey(String legalProcess) {
+        return "l:" + legalProcess;
+    }
+
+    private static List<String> keysOf(Listed d) {
+        return List.of(periodKey(d.period()), jurisdictionKey(d.jurisdiction()), outcomeKey(d.outcome()), legalProcessKey(d.legalProcess()));
+    }
+
+    /** The demandIds to walk for a page filtered by these keys: the fewest of theirs, or every demand's. */
+    NavigableSet<String> candidates(List<String> keys) {
+        NavigableSet<String> fewest = demands.keySet();
+        int size = Integer.MAX_VALUE;
+        for (String key : keys) {
+            Ids ids = index.get(key);
+            if (ids == null) {
+                return Collections.emptyNavigableSet();
+            }
+            if (ids.size().get() < size) {
+                size = ids.size().get();
+                fewest = ids.ids();
+            }
+        }
+        return fewest;
+    }
+
+    private void put(String id, Listed after) {
+        Listed before = demands.put(id, after);
+        List<String> old = before == null ? List.of() : keysOf(before);
+        List<String> now = keysOf(after);
+        for (String key : now) {
+            if (!old.contains(key)) {
+                Ids ids = index.computeIfAbsent(key, k -> new Ids(new ConcurrentSkipListSet<>(), new AtomicInteger()));
+                if (ids.ids().add(id)) {
+                    ids.size().incrementAndGet();
+                }
+            }
+        }
+        for (String key : old) {
+            if (!now.contains(key)) {
+                Ids ids = index.get(key);
+                if (ids != null && ids.ids().remove(id)) {
+                    ids.size().decrementAndGet();
+                }
+            }
+        }
     }
 
     private void follow() {
@@ -99,6 +174,7 @@ final class DemandDirectory implements SmartLifecycle {
                 }
                 LOG.warn("directory of demands cannot read the log ({}); trying again in a second", e.toString());
                 demands.clear();
+                index.clear();
                 position = -1; // read whole again: a scan cut off midway left it partial
                 try {
                     Thread.sleep(1_000);
@@ -119,7 +195,7 @@ final class DemandDirectory implements SmartLifecycle {
         }
         long at = logged.position();
         if (event instanceof DemandReceived r) {
-            demands.put(id, new Listed(id, r.receivedAt(), r.jurisdiction().code(), r.legalProcess().name(),
+            put(id, new Listed(id, r.receivedAt(), r.jurisdiction().code(), r.legalProcess().name(),
                     false, false, false, false, at));
             return;
         }
@@ -138,7 +214,7 @@ final class DemandDirectory implements SmartLifecycle {
                     d.content() || event instanceof ContentDisclosed, d.subscriber() || event instanceof SubscriberDataDisclosed,
                     d.noData() || event instanceof NoDataFound, d.rejected() || event instanceof DemandRejected, at);
         }
-        demands.put(id, after);
+        put(id, after);
     }
 
     @Override
