@@ -31,6 +31,7 @@ class DemandsAndAccessTest {
     private static final String AUDITOR = TestTokens.bearer(Role.AUDITOR);
 
     private static RunningLedger ledger;
+    private static String mongoUri;
     private static long last;
 
     /**
@@ -39,7 +40,8 @@ class DemandsAndAccessTest {
      */
     @BeforeAll
     static void start() {
-        ledger = new RunningLedger(TestMongo.embedded());
+        mongoUri = TestMongo.embedded();
+        ledger = new RunningLedger(mongoUri);
         for (int i = 1; i <= 10; i++) {
             String at = i <= 6 ? "2011-0" + i + "-10T08:00:00Z" : "2011-0" + i + "-10T08:00:00Z";
             if (i == 10) {
@@ -195,6 +197,18 @@ class DemandsAndAccessTest {
         assertThat(row.get("legalProcess").asText()).isEqualTo("COURT_ORDER");
         assertThat(row.get("outcome").asText()).isEqualTo("content");
         assertThat(row.get("position").asLong()).isPositive();
+
+        // another query side reads the directory from the log when it starts (unordered, then put in order): the same lists
+        try (var other = RunningLedger.startQuerySide(List.of("--server.port=0", "--ledger.mongodb.uri=" + mongoUri, "--spring.jmx.enabled=false"))) {
+            String at = "http://127.0.0.1:" + other.getEnvironment().getProperty("local.server.port");
+            java.util.function.Function<String, RunningLedger.Answer> there = q -> ledger.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(at + "/api/demands" + q)).header("Authorization", AUDITOR).GET().build());
+            await().atMost(Duration.ofSeconds(30)).until(() -> there.apply("").status() == 200);
+            for (String q : List.of("", "?period=2011-H1&limit=4&after=d-04", "?outcome=pending", "?jurisdiction=FR", "?legalProcess=SEARCH_WARRANT",
+                    "?outcome=pending&receivedBefore=2011-06-10T08:00:00Z")) {
+                assertThat(there.apply(q).json()).as(q).isEqualTo(ledger.getQuery("/api/demands" + q, AUDITOR).json());
+            }
+        }
 
         for (String bad : List.of("limit=0", "limit=1001", "limit=many", "outcome=won", "period=2011-H3", "jurisdiction=XX",
                 "legalProcess=RUMOUR", "receivedBefore=yesterday")) {

@@ -142,7 +142,7 @@ class DemandController {
                                     @RequestParam(name = "after", required = false) String after) {
         // the filters as one predicate: a sparse filter tests every demand of the directory
         Predicate<DemandDirectory.Listed> all = d -> true;
-        List<String> keys = new ArrayList<>();
+        List<DemandDirectory.Key> keys = new ArrayList<>();
         if (period != null) {
             Period p = parse("period", period, "YYYY-H1 or YYYY-H2", Period::parse);
             all = all.and(d -> d.period().equals(p));
