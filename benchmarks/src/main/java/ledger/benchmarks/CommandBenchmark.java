@@ -45,7 +45,7 @@ public final class CommandBenchmark {
         String base = server.bindAndGetConnectionString();
         String uri = base + "/bench";
         ConfigurableApplicationContext app = CommandSide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
-                "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", "--logging.level.root=warn");
+                "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", BenchTokens.FILE_ARG, BenchTokens.ADMIN_FILE_ARG, "--logging.level.root=warn");
         String url = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         MongoEventLog log = app.getBean(MongoEventLog.class);
         BenchServer.describe(backend, "%d clients, %d s per measurement".formatted(clients, seconds));
@@ -58,7 +58,7 @@ public final class CommandBenchmark {
             MongoCollection<Document> rawWarmUp = raw.getDatabase("rawwarmup").getCollection("event_log");
             rawWarmUp.createIndex(new Document("stream", 1), new com.mongodb.client.model.IndexOptions().unique(true));
             ConfigurableApplicationContext warmUp = CommandSide.application().run("--server.port=0",
-                    "--ledger.mongodb.uri=" + base + "/warmup", "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false",
+                    "--ledger.mongodb.uri=" + base + "/warmup", "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", BenchTokens.FILE_ARG, BenchTokens.ADMIN_FILE_ARG,
                     "--logging.level.root=warn");
             String warmUrl = "http://127.0.0.1:" + warmUp.getEnvironment().getProperty("local.server.port");
             for (int round = 0; round < 3; round++) {

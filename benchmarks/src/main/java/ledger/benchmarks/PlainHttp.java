@@ -30,12 +30,13 @@ final class PlainHttp implements AutoCloseable {
     Response post(String path, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+                + "\r\nAuthorization: Bearer " + BenchTokens.TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
         return exchange(head, body);
     }
 
     Response get(String path) throws IOException {
-        return exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n\r\n", new byte[0]);
+        return exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + BenchTokens.TOKEN
+                + "\r\n\r\n", new byte[0]);
     }
 
     private Response exchange(String head, byte[] body) throws IOException {

@@ -43,9 +43,9 @@ public final class QueryBenchmark {
         MongoServer server = BenchServer.start(backend);
         String uri = server.bindAndGetConnectionString() + "/bench";
         ConfigurableApplicationContext commandSide = CommandSide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
-                "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", "--logging.level.root=warn");
+                "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", BenchTokens.FILE_ARG, BenchTokens.ADMIN_FILE_ARG, "--logging.level.root=warn");
         ConfigurableApplicationContext querySide = QuerySide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
-                "--spring.jmx.enabled=false", "--logging.level.root=warn");
+                "--spring.jmx.enabled=false", BenchTokens.FILE_ARG, BenchTokens.ADMIN_FILE_ARG, "--logging.level.root=warn");
         URI commands = URI.create("http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port"));
         URI queries = URI.create("http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port"));
         BenchServer.describe(backend, "fixture " + fixture.getFileName());

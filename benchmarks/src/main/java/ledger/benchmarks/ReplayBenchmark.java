@@ -36,9 +36,9 @@ public final class ReplayBenchmark {
         String base = server.bindAndGetConnectionString();
         String uri = base + "/bench";
         ConfigurableApplicationContext commandSide = CommandSide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
-                "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", "--logging.level.root=warn");
+                "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", BenchTokens.FILE_ARG, BenchTokens.ADMIN_FILE_ARG, "--logging.level.root=warn");
         ConfigurableApplicationContext querySide = QuerySide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
-                "--spring.jmx.enabled=false", "--logging.level.root=warn",
+                "--spring.jmx.enabled=false", BenchTokens.FILE_ARG, BenchTokens.ADMIN_FILE_ARG, "--logging.level.root=warn",
                 "--logging.level.ledger.query.projection=info", "--ledger.query.batch-size=" + System.getProperty("ledger.query.batch-size", "1000"));
         URI commands = URI.create("http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port"));
         URI queries = URI.create("http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port"));
