@@ -104,6 +104,14 @@ class DemandsAndAccessTest {
             assertThat(ledger.getQuery("/api/demands/d-01", reader).status()).isEqualTo(200);
         }
         refused(ledger.getQuery("/api/demands/d-01", "none"), 401);
+        for (String health : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
+            RunningLedger.Answer a = ledger.getQuery(health, "none");
+            assertThat(a.status()).as(health).isEqualTo(200);
+            assertThat(a.json().get("status").asText()).isEqualTo("UP");
+            assertThat(a.json().has("components") || a.json().has("details")).as("no details without a token").isFalse();
+        }
+        refused(ledger.getQuery("/actuator/env", "none"), 401);
+        assertThat(ledger.getQuery("/actuator/env", TestTokens.ADMIN).status()).as("not exposed").isEqualTo(404);
     }
 
     @Test

@@ -382,6 +382,17 @@ abstract class CommandApiContract {
     }
 
     @Test
+    void healthIsPublicWithoutDetails() throws Exception {
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(JSON.readTree(r.body()).get("status").asText()).isEqualTo("UP");
+            assertThat(r.body()).doesNotContain("components");
+        }
+    }
+
+    @Test
     void eachRoleMayDoWhatTheTableSaysAndA403NamesTheRolesThatWould() throws Exception {
         String id = newId();
         long head = log.headPosition();
