@@ -17,6 +17,7 @@ import ledger.query.audit.LogRecounter;
 import ledger.query.audit.Periods;
 import ledger.query.audit.Recount;
 import ledger.query.figures.Period;
+import ledger.query.log.LogChain;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.projection.FiguresStore;
 import ledger.query.projection.ProjectionTarget;
@@ -40,11 +41,13 @@ class ReportController {
     private final MongoCollection<Document> reports;
     private final ProjectionTarget figures;
     private final LogRecounter recounter;
+    private final LogChain chain;
 
-    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter) {
+    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter, LogChain chain) {
         this.reports = ledgerDatabase.getCollection("published_reports");
         this.figures = figures;
         this.recounter = recounter;
+        this.chain = chain;
     }
 
     @PostMapping("/api/reports/{period}")
@@ -56,7 +59,8 @@ class ReportController {
             Document report = new Document("_id", period + "/" + version).append("period", period.toString())
                     .append("version", version).append("position", snapshot.position())
                     .append("digest", snapshot.figures().digest()).append("csv", snapshot.figures().csv())
-                    .append("publishedAt", Instant.now().toString()).append("publishedBy", AccessConfiguration.actor());
+                    .append("publishedAt", Instant.now().toString()).append("publishedBy", AccessConfiguration.actor())
+                    .append("logHash", chain.hashAt(snapshot.position())); // log-bundle.md: the report pins the log
             try {
                 reports.insertOne(report);
                 return ResponseEntity.status(HttpStatus.CREATED)
@@ -91,6 +95,10 @@ class ReportController {
         Map<String, Object> answer = summary(report);
         answer.put("recomputedDigest", recomputed.digest());
         answer.put("matches", recomputed.digest().equals(report.getString("digest")));
+        // the chain up to the report's position, and its hash there the one published (reports from before the chain have none)
+        LogChain.Verification log = chain.verify(position(report));
+        answer.put("chainValid", log.valid() && (!report.containsKey("logHash") || log.hash().equals(report.getString("logHash"))));
+        answer.putIfAbsent("logHash", null);
         return answer;
     }
 
@@ -151,6 +159,9 @@ class ReportController {
         m.put("publishedAt", report.getString("publishedAt"));
         if (report.containsKey("publishedBy")) {
             m.put("publishedBy", report.getString("publishedBy"));
+        }
+        if (report.containsKey("logHash")) {
+            m.put("logHash", report.getString("logHash"));
         }
         return m;
     }
