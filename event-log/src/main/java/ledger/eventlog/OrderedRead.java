@@ -239,6 +239,10 @@ final class OrderedRead<T> {
             String[] f = fields.get(i);
             StoredEvent event = new StoredEvent(first + i, f[0], f[1], f[2], sequences.get(i), f[3], f[4], f[5], f[6], f[7], hashes.get(i));
             events.add(event);
+            if (event.position() < from || event.position() > to) {
+                prepared.add(null); // never handed on: not worth preparing
+                continue;
+            }
             try {
                 prepared.add(prepare.apply(event));
             } catch (RuntimeException e) {
