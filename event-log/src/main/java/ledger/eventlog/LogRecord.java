@@ -1,16 +1,16 @@
 package ledger.eventlog;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The record of one event as {@code log-bundle.md} defines it, in its canonical form (RFC 8785), and the chain
@@ -34,6 +34,7 @@ public final class LogRecord {
     public static final String PREFIX = "sha256:";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -63,11 +64,6 @@ public final class LogRecord {
      */
     public static LogRecord of(String demandId, Long sequence, String type, String revision, String recordedAt,
                                String actor, String payloadJson) {
-        return of(demandId, sequence, type, revision, recordedAt, actor, bundlePayload(payloadJson));
-    }
-
-    static LogRecord of(String demandId, Long sequence, String type, String revision, String recordedAt,
-                        String actor, JsonNode bundlePayload) {
         StringBuilder b = new StringBuilder(96);
         if (actor != null) {
             b.append("\"actor\":");
@@ -78,7 +74,7 @@ public final class LogRecord {
             CanonicalJson.string(demandId, b);
         }
         StringBuilder p = new StringBuilder(256).append("\"payload\":");
-        CanonicalJson.write(bundlePayload, p);
+        bundlePayload(payloadJson, p);
         StringBuilder a = new StringBuilder(128);
         if (recordedAt != null) {
             a.append("\"recordedAt\":");
@@ -203,46 +199,98 @@ public final class LogRecord {
         if (metaDataJson == null || metaDataJson.isBlank()) {
             return null;
         }
-        try {
-            JsonNode actor = JSON.readTree(metaDataJson).get("actor");
-            return actor != null && actor.isTextual() ? actor.textValue() : null;
-        } catch (JsonProcessingException e) {
+        try (JsonParser p = FACTORY.createParser(metaDataJson)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("actor")) {
+                    return value == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
             return null;
         }
     }
 
-    /** The payload as the serializer stored it, in the bundle's form (see the class comment). */
-    public static JsonNode bundlePayload(String payloadJson) {
-        try {
-            return bundleForm(JSON.readTree(payloadJson), true);
-        } catch (JsonProcessingException e) {
+    /**
+     * The payload as the serializer stored it, in the bundle's form (see the class comment), canonical: read with a
+     * streaming parser (no tree: this runs for every event appended, verified or exported).
+     */
+    static void bundlePayload(String payloadJson, StringBuilder out) {
+        try (JsonParser p = FACTORY.createParser(payloadJson)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("a payload in the log is not a JSON object");
+            }
+            object(p, out, true);
+        } catch (IOException e) {
             throw new IllegalArgumentException("a payload in the log is not JSON", e);
         }
     }
 
-    private static JsonNode bundleForm(JsonNode node, boolean top) {
-        if (node.isObject()) {
-            if (!top && node.size() == 1) {
-                Map.Entry<String, JsonNode> only = node.fields().next();
-                if ((only.getKey().equals("code") || only.getKey().equals("value")) && only.getValue().isTextual()) {
-                    return only.getValue();
-                }
+    /** The object the parser is at: fields that are null left out, keys sorted; below the top, a value type collapsed. */
+    private static void object(JsonParser p, StringBuilder out, boolean top) throws IOException {
+        TreeMap<String, String> fields = new TreeMap<>(); // String's order: UTF-16 code units, as RFC 8785 sorts
+        int count = 0;
+        String onlyString = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken token = p.nextToken();
+            count++;
+            if (token == JsonToken.VALUE_STRING && (name.equals("code") || name.equals("value"))) {
+                onlyString = p.getText();
             }
-            ObjectNode out = JSON.createObjectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                if (!field.getValue().isNull()) {
-                    out.set(field.getKey(), bundleForm(field.getValue(), false));
-                }
+            if (token == JsonToken.VALUE_NULL) {
+                continue;
             }
-            return out;
+            StringBuilder value = new StringBuilder(token == JsonToken.VALUE_STRING ? p.getTextLength() + 2 : 80);
+            value(p, token, value);
+            fields.put(name, value.toString());
         }
-        if (node.isArray()) {
-            ArrayNode out = JSON.createArrayNode();
-            node.forEach(element -> out.add(bundleForm(element, false)));
-            return out;
+        if (!top && count == 1 && onlyString != null) {
+            CanonicalJson.string(onlyString, out); // {"code": "US"} is "US", an account's {"value": ".."} its hex
+            return;
         }
-        return node;
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            CanonicalJson.string(field.getKey(), out);
+            out.append(':').append(field.getValue());
+        }
+        out.append('}');
+    }
+
+    private static void value(JsonParser p, JsonToken token, StringBuilder out) throws IOException {
+        switch (token) {
+            case VALUE_STRING -> CanonicalJson.string(p.getText(), out);
+            case START_OBJECT -> object(p, out, false);
+            case START_ARRAY -> {
+                out.append('[');
+                boolean first = true;
+                JsonToken element;
+                while ((element = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    value(p, element, out);
+                }
+                out.append(']');
+            }
+            case VALUE_NULL -> out.append("null");
+            case VALUE_TRUE -> out.append("true");
+            case VALUE_FALSE -> out.append("false");
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> CanonicalJson.write(JSON.readTree(p), out);
+            default -> throw new IllegalArgumentException("not a JSON value: " + token);
+        }
     }
 
     private static byte[] utf8(StringBuilder text) {

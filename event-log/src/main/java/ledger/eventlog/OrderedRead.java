@@ -77,7 +77,9 @@ final class OrderedRead<T> {
         boolean filtered = (to - next) < head * 3 / 4;
         Document filter = filtered ? new Document("_id", new Document("$gte", next).append("$lte", to)) : new Document();
         TreeMap<Long, Commit> early = new TreeMap<>();
-        ReadAhead read = new ReadAhead(commits, filter, "event-log-ordered-read", (raw, out) -> out.add(decode(raw)));
+        // two threads prepare (what a reader does with each event costs more than fetching it); their batches may
+        // come out of order, and are put back in order here
+        ReadAhead read = new ReadAhead(commits, filter, "event-log-ordered-read", 2, (raw, out) -> out.add(decode(raw)));
         try {
             List<Object> batch;
             while (next <= to && (batch = read.next()) != null) {

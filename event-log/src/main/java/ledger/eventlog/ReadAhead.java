@@ -14,9 +14,10 @@ import org.bson.RawBsonDocument;
 
 /**
  * One cursor over the log's commits (no order asked: sorting would make the embedded server sort the whole log
- * under its lock), read by a pipeline of two threads of its own: one only fetches batches of commits, so the
- * server prepares the next batch without waiting for the previous one to be decoded; the other decodes, up to
- * 16,000 commits ahead of the reader, which takes the decoded batches with {@link #next()}.
+ * under its lock), read by a pipeline of threads of its own: one only fetches batches of commits, so the
+ * server prepares the next batch without waiting for the previous one to be decoded; the others decode, up to
+ * 16,000 commits ahead of the reader, which takes the decoded batches with {@link #next()}. With more than one
+ * decoding thread, batches may come out in another order than the cursor's.
  */
 final class ReadAhead {
 
@@ -30,11 +31,19 @@ final class ReadAhead {
     private final BlockingQueue<List<Object>> fetched = new ArrayBlockingQueue<>(16);
     private final BlockingQueue<List<Object>> decoded = new ArrayBlockingQueue<>(16);
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger decoding;
     private volatile boolean cancelled;
 
     ReadAhead(MongoCollection<Document> commits, Document filter, String name, Decoder decoder) {
+        this(commits, filter, name, 1, decoder);
+    }
+
+    ReadAhead(MongoCollection<Document> commits, Document filter, String name, int decoders, Decoder decoder) {
+        decoding = new java.util.concurrent.atomic.AtomicInteger(decoders);
         start(name + "-fetch", () -> fetch(commits, filter));
-        start(name + "-decode", () -> decode(decoder));
+        for (int i = 0; i < decoders; i++) {
+            start(name + "-decode" + (decoders > 1 ? "-" + i : ""), () -> decode(decoder));
+        }
     }
 
     private void start(String name, Runnable work) {
@@ -72,6 +81,7 @@ final class ReadAhead {
                     continue;
                 }
                 if (commitBatch == END) {
+                    hand(fetched, END); // for the other decoding threads
                     break;
                 }
                 List<Object> out = new ArrayList<>(commitBatch.size() + 16);
@@ -86,7 +96,9 @@ final class ReadAhead {
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e);
         } finally {
-            hand(decoded, END);
+            if (decoding.decrementAndGet() == 0) {
+                hand(decoded, END);
+            }
         }
     }
 
