@@ -8,9 +8,12 @@ import java.util.Objects;
  */
 public record AccountPseudonym(String value) implements Comparable<AccountPseudonym> {
 
+    /** Compiled once: every replay, audit and bundle check makes a pseudonym per account named. */
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
     public AccountPseudonym {
         Objects.requireNonNull(value, "value");
-        if (!value.matches("[0-9a-f]{64}")) {
+        if (!HEX.matcher(value).matches()) {
             throw new IllegalArgumentException("an account pseudonym is 64 lower-case hex digits");
         }
     }

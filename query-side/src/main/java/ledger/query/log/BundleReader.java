@@ -101,13 +101,8 @@ public final class BundleReader implements Closeable {
         String type = text(record, "type");
         String revision = text(record, "revision");
         String recordedAt = text(record, "recordedAt");
-        try {
-            Instant.parse(recordedAt);
-        } catch (DateTimeParseException e) {
-            throw broken("recordedAt '" + recordedAt + "' is not an ISO-8601 instant");
-        }
-        if (!recordedAt.endsWith("Z")) {
-            throw broken("recordedAt '" + recordedAt + "' is not in UTC (ending in Z)");
+        if (!utcInstant(recordedAt)) {
+            throw broken("recordedAt '" + recordedAt + "' is not an ISO-8601 instant in UTC (ending in Z)");
         }
         String actor = null;
         if (record.has("actor")) {
@@ -136,6 +131,41 @@ public final class BundleReader implements Closeable {
         previous = hash;
         position = at;
         return new BundleRecord(line, at, demandId, sequence, type, revision, recordedAt, actor, payload, hash);
+    }
+
+    /** {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} that Instant reads: the form checked by hand first, it is faster. */
+    static boolean utcInstant(String text) {
+        int n = text.length();
+        boolean form = n >= 20 && n <= 30 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T'
+                && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(n - 1) == 'Z'
+                && digits(text, 0, 4) && digits(text, 5, 7) && digits(text, 8, 10) && digits(text, 11, 13)
+                && digits(text, 14, 16) && digits(text, 17, 19)
+                && (n == 20 || (text.charAt(19) == '.' && n >= 22 && digits(text, 20, n - 1)));
+        if (!form) {
+            return false;
+        }
+        int month = Integer.parseInt(text, 5, 7, 10);
+        int day = Integer.parseInt(text, 8, 10, 10);
+        if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && Integer.parseInt(text, 11, 13, 10) < 24
+                && Integer.parseInt(text, 14, 16, 10) < 60 && Integer.parseInt(text, 17, 19, 10) < 60) {
+            return true;
+        }
+        try {
+            Instant.parse(text); // the days of a month, and the rest, as java.time knows them
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static boolean digits(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private BundleBroken broken(String reason) {
