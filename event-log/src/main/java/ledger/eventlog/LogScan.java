@@ -1,17 +1,11 @@
 package ledger.eventlog;
 
-import com.mongodb.MongoInterruptedException;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoCursor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.bson.BsonReader;
@@ -48,7 +42,14 @@ final class LogScan {
         int expectedDemands = (int) Math.min(upTo, 4_000_000);
         Map<String, long[]> nextSequence = new HashMap<>(expectedDemands);
         Map<String, TreeMap<Long, LoggedEvent>> heldBack = new HashMap<>();
-        Prefetch prefetch = new Prefetch(upTo, filtered);
+        Document filter = filtered ? new Document("_id", new Document("$lte", upTo)) : new Document();
+        ReadAhead prefetch = new ReadAhead(commits, filter, "event-log-scan", (commit, out) -> {
+            for (LoggedEvent event : events(commit)) {
+                if (event.position() <= upTo) {
+                    out.add(event);
+                }
+            }
+        });
         try {
             List<Object> batch;
             while ((batch = prefetch.next()) != null) {
@@ -82,121 +83,6 @@ final class LogScan {
         }
         if (!heldBack.isEmpty()) {
             throw new EventStoreException("the log up to " + upTo + " misses events before " + heldBack.values().iterator().next().firstEntry().getValue());
-        }
-    }
-
-    /**
-     * Reads the log for a scan in a pipeline of two threads of its own: one only fetches batches of commits,
-     * so the server prepares the next batch without waiting for the previous one to be decoded; the other
-     * decodes and deserializes, up to 16,000 commits ahead of the scan, which only orders and folds.
-     */
-    private final class Prefetch {
-        /** Ends a stage's output; its own instance, so no batch can be mistaken for it. */
-        private static final List<Object> END = java.util.Collections.unmodifiableList(new ArrayList<>());
-        private final BlockingQueue<List<Object>> fetched = new ArrayBlockingQueue<>(16);
-        private final BlockingQueue<List<Object>> decoded = new ArrayBlockingQueue<>(16);
-        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        private volatile boolean cancelled;
-
-        Prefetch(long upTo, boolean filtered) {
-            start("event-log-scan-fetch", () -> fetch(upTo, filtered));
-            start("event-log-scan-decode", () -> decode(upTo));
-        }
-
-        private void start(String name, Runnable work) {
-            Thread thread = new Thread(work, name);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void fetch(long upTo, boolean filtered) {
-            Document filter = filtered ? new Document("_id", new Document("$lte", upTo)) : new Document();
-            // raw documents, whole: only the fields used are decoded, and the embedded server projects fields
-            // slower than it sends them
-            try (MongoCursor<RawBsonDocument> cursor = commits.find(filter, RawBsonDocument.class).batchSize(5000).iterator()) {
-                List<Object> batch = new ArrayList<>(1000);
-                while (!cancelled && cursor.hasNext()) {
-                    batch.add(cursor.next());
-                    if (batch.size() == 1000) {
-                        hand(fetched, batch);
-                        batch = new ArrayList<>(1000);
-                    }
-                }
-                hand(fetched, batch);
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            } finally {
-                hand(fetched, END);
-            }
-        }
-
-        private void decode(long upTo) {
-            try {
-                while (!cancelled) {
-                    // a scan that gave up hands nothing more: waiting here forever would keep this thread
-                    List<Object> commitBatch = fetched.poll(100, TimeUnit.MILLISECONDS);
-                    if (commitBatch == null) {
-                        continue;
-                    }
-                    if (commitBatch == END) {
-                        break;
-                    }
-                    List<Object> events = new ArrayList<>(commitBatch.size() + 16);
-                    for (Object commit : commitBatch) {
-                        for (LoggedEvent event : events((RawBsonDocument) commit)) {
-                            if (event.position() <= upTo) {
-                                events.add(event);
-                            }
-                        }
-                    }
-                    hand(decoded, events);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                cancelled = true;
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            } finally {
-                hand(decoded, END);
-            }
-        }
-
-        private void hand(BlockingQueue<List<Object>> queue, List<Object> batch) {
-            try {
-                while (!cancelled && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
-                    // the next stage is busy; wait unless the scan gave up
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                cancelled = true;
-            }
-        }
-
-        private List<Object> take(BlockingQueue<List<Object>> queue) {
-            try {
-                return queue.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new MongoInterruptedException("the scan of the log was interrupted", e);
-            }
-        }
-
-        /** The next batch of events, or null at the end. */
-        List<Object> next() {
-            List<Object> batch = take(decoded);
-            if (batch == END) {
-                if (failure.get() != null) {
-                    throw failure.get();
-                }
-                return null;
-            }
-            return batch;
-        }
-
-        void cancel() {
-            cancelled = true;
-            fetched.clear();
-            decoded.clear();
         }
     }
 

@@ -86,6 +86,7 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         this.meta = database.getCollection("event_log_meta");
         commits.createIndex(Indexes.ascending("stream"), new IndexOptions().unique(true).name("stream_unique"));
         commits.createIndex(Indexes.ascending("idem"), new IndexOptions().unique(true).name("idem_unique"));
+        prepareChain();
     }
 
     public static Builder builder() {
@@ -103,15 +104,21 @@ public class MongoEventLog extends AbstractEventStorageEngine {
             throw new EventStoreException("a commit holds at most " + MAX_EVENTS_PER_COMMIT + " events, not " + events.size());
         }
         List<Document> entries = new ArrayList<>(events.size());
+        List<LogRecord> records = new ArrayList<>(events.size());
         for (EventMessage<?> event : events) {
-            entries.add(entry(event, serializer));
+            Document entry = entry(event, serializer);
+            entries.add(entry);
+            // the chain's record, all but its position: prepared here, outside the append lock
+            Object seq = entry.get("seq");
+            records.add(LogRecord.of(entry.getString("agg"), seq == null ? null : ((Number) seq).longValue(), entry.getString("type"),
+                    entry.getString("rev"), entry.getString("ts"), LogRecord.actor(entry.getString("meta")), entry.getString("payload")));
         }
         EventMessage<?> first = events.get(0);
         String stream = first instanceof DomainEventMessage<?> d && d.getAggregateIdentifier() != null
                 ? streamKey(d.getAggregateIdentifier(), d.getSequenceNumber()) : null;
         Object key = first.getMetaData().get(META_IDEMPOTENCY_KEY);
         Object hash = first.getMetaData().get(META_REQUEST_HASH);
-        Append mine = new Append(entries, stream, key == null ? null : key.toString(), hash == null ? null : hash.toString());
+        Append mine = new Append(entries, records, stream, key == null ? null : key.toString(), hash == null ? null : hash.toString());
         appendGrouped(mine);
         if (mine.failure != null) {
             if (mine.failure instanceof StreamConflict conflict) {
@@ -128,15 +135,19 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     /** A commit waiting to be appended, and what became of it. */
     private static final class Append {
         final List<Document> entries;
+        final List<LogRecord> records;
         final String stream;
         final String key;
         final String hash;
         long position;
+        /** The chain's hash at this commit's last event, for the position it was last tried at. */
+        byte[] lastHash;
         RuntimeException failure;
         boolean done;
 
-        Append(List<Document> entries, String stream, String key, String hash) {
+        Append(List<Document> entries, List<LogRecord> records, String stream, String key, String hash) {
             this.entries = entries;
+            this.records = records;
             this.stream = stream;
             this.key = key;
             this.hash = hash;
@@ -146,7 +157,14 @@ public class MongoEventLog extends AbstractEventStorageEngine {
             return entries.size();
         }
 
-        Document at(long position) {
+        /** The commit's document at {@code position}, each event with its hash chained on from {@code previous}. */
+        Document at(long position, byte[] previous) {
+            byte[] h = previous;
+            for (int i = 0; i < entries.size(); i++) {
+                h = records.get(i).hash(h, position + i);
+                entries.get(i).put("h", new org.bson.types.Binary(h));
+            }
+            lastHash = h;
             Document commit = new Document("_id", position)
                     .append("n", entries.size())
                     .append("stream", stream != null ? stream : "@" + position)
@@ -212,13 +230,17 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     private void insertAll(List<Append> batch) {
         List<Append> pending = new ArrayList<>(batch);
         try {
-            long position = knownHead() + 1;
+            ChainEnd end = chainEnd();
+            long position = end.position() + 1;
+            byte[] previous = end.hash();
             while (!pending.isEmpty()) {
                 List<Document> documents = new ArrayList<>(pending.size());
                 long next = position;
+                byte[] chained = previous;
                 for (Append append : pending) {
                     append.position = next;
-                    documents.add(append.at(next));
+                    documents.add(append.at(next, chained));
+                    chained = append.lastHash;
                     next += append.size();
                 }
                 beforeInsert.accept(position);
@@ -244,10 +266,12 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                 }
                 for (int i = 0; i < stored; i++) {
                     Append done = pending.get(i);
-                    long end = done.position + done.size() - 1;
-                    head.accumulateAndGet(end, Math::max);
-                    rememberCommitEnd(end);
-                    writeHintNowAndThen(end);
+                    long last = done.position + done.size() - 1;
+                    tail = new ChainEnd(last, done.lastHash);
+                    previous = done.lastHash;
+                    head.accumulateAndGet(last, Math::max);
+                    rememberCommitEnd(last);
+                    writeHintNowAndThen(last);
                     finish(done, null);
                 }
                 if (error == null) {
@@ -272,11 +296,13 @@ public class MongoEventLog extends AbstractEventStorageEngine {
                     // another instance took this position: walk on to the end of the log and try there (once the
                     // other commit is settled: until then the walk does not pass it)
                     rest.add(0, failed);
-                    long end = walkToEnd(failed.position - 1);
-                    if (end + 1 == failed.position) {
+                    ChainEnd walked = walkChain(new ChainEnd(failed.position - 1, previous));
+                    if (walked.position() + 1 == failed.position) {
                         java.util.concurrent.locks.LockSupport.parkNanos(200_000);
                     }
-                    position = end + 1;
+                    tail = walked;
+                    position = walked.position() + 1;
+                    previous = walked.hash();
                 }
                 pending = rest;
             }
@@ -356,16 +382,6 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         return walkToEnd(Math.max(head.get(), hint()));
     }
 
-    private long knownHead() {
-        long known = head.get();
-        if (known >= 0) {
-            return known;
-        }
-        long end = walkToEnd(hint());
-        head.accumulateAndGet(end, Math::max);
-        return head.get();
-    }
-
     /** The end of some commit, written now and then by appenders (0 when none was). */
     private long hint() {
         Document hint = meta.find(new Document("_id", "head")).first();
@@ -407,6 +423,250 @@ public class MongoEventLog extends AbstractEventStorageEngine {
             meta.updateOne(new Document("_id", "head"), new Document("$max", new Document("position", end)),
                     new com.mongodb.client.model.UpdateOptions().upsert(true));
         }
+    }
+
+    // ---------------------------------------------------------------- the hash chain (log-bundle.md)
+
+    /** A position known to end a commit (or 0) and the chain's hash there. */
+    record ChainEnd(long position, byte[] hash) {
+    }
+
+    /** The end of the log as this instance's appender last knew it; used by insertAll only (one at a time). */
+    private ChainEnd tail;
+
+    /** Where to append, and the hash to chain on from: this instance's last append, or walked to from it. */
+    private ChainEnd chainEnd() {
+        ChainEnd known = tail;
+        if (known != null && head.get() == known.position()) {
+            return known;
+        }
+        ChainEnd walked = walkChain(known != null ? known : new ChainEnd(0, LogRecord.ZERO));
+        tail = walked;
+        return walked;
+    }
+
+    /**
+     * From a commit end whose hash is known, follows the commits forward ({@code $in} lookups on {@code _id}, over
+     * the settled view like {@link #walkToEnd}) to the end of the log, and answers it with its hash: the hash
+     * stored with the last event of each commit walked over. A commit stored without hashes (by a process from
+     * before the chain) gets them computed and stored here. When the appenders' hint lies far ahead, the walk
+     * starts there.
+     */
+    ChainEnd walkChain(ChainEnd from) {
+        long hinted = hint();
+        if (hinted > from.position() + TAIL_WINDOW) {
+            ChainEnd atHint = chainEndAt(hinted);
+            if (atHint != null) {
+                from = atHint;
+            }
+        }
+        while (true) {
+            List<Long> window = range(from.position() + 1, TAIL_WINDOW);
+            Map<Long, Document> found = new HashMap<>();
+            for (Document d : settledCommits.find(new Document("_id", new Document("$in", window)))) {
+                found.put(((Number) d.get("_id")).longValue(), d);
+            }
+            ChainEnd cursor = from;
+            Document commit;
+            while ((commit = found.get(cursor.position() + 1)) != null) {
+                cursor = chainOver(commit, cursor.hash());
+            }
+            if (cursor.position() == from.position() || cursor.position() < window.get(window.size() - 1)) {
+                head.accumulateAndGet(cursor.position(), Math::max);
+                return cursor;
+            }
+            from = cursor;
+        }
+    }
+
+    /** The commit's end and the hash there, its missing hashes computed from {@code previous} and stored. */
+    private ChainEnd chainOver(Document commit, byte[] previous) {
+        long first = ((Number) commit.get("_id")).longValue();
+        List<Document> events = commit.getList("events", Document.class);
+        byte[] last = storedHash(events.get(events.size() - 1));
+        if (last != null && events.stream().allMatch(e -> e.get("h") != null)) {
+            return new ChainEnd(first + events.size() - 1, last);
+        }
+        byte[] h = previous;
+        for (int i = 0; i < events.size(); i++) {
+            h = LogRecord.of(stored(first + i, events.get(i))).hash(h, first + i);
+            events.get(i).put("h", new org.bson.types.Binary(h));
+        }
+        // every process computes the same hashes: writing them again changes nothing
+        commits.replaceOne(new Document("_id", commit.get("_id")), commit);
+        return new ChainEnd(first + events.size() - 1, h);
+    }
+
+    /** The commit ending at {@code end} and its last event's stored hash; null when there is none. */
+    private ChainEnd chainEndAt(long end) {
+        Document commit = commitHolding(end);
+        if (commit == null) {
+            return null;
+        }
+        List<Document> events = commit.getList("events", Document.class);
+        long first = ((Number) commit.get("_id")).longValue();
+        byte[] h = storedHash(events.get(events.size() - 1));
+        return first + events.size() - 1 == end && h != null ? new ChainEnd(end, h) : null;
+    }
+
+    /** The commit that holds the event at {@code position}; null when none does. */
+    private Document commitHolding(long position) {
+        List<Long> window = range(Math.max(1, position - MAX_EVENTS_PER_COMMIT + 1), (int) Math.min(position, MAX_EVENTS_PER_COMMIT));
+        for (Document d : commits.find(new Document("_id", new Document("$in", window)))) {
+            long start = ((Number) d.get("_id")).longValue();
+            if (start <= position && position < start + d.getInteger("n")) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] storedHash(Document event) {
+        Object h = event.get("h");
+        return h instanceof org.bson.types.Binary b ? b.getData() : null;
+    }
+
+    /** The hash stored with the event at {@code position} ({@code hash(0)} for 0); empty when there is none. */
+    public Optional<byte[]> storedHashAt(long position) {
+        if (position == 0) {
+            return Optional.of(LogRecord.ZERO);
+        }
+        Document commit = commitHolding(position);
+        if (commit == null) {
+            return Optional.empty();
+        }
+        long first = ((Number) commit.get("_id")).longValue();
+        return Optional.ofNullable(storedHash(commit.getList("events", Document.class).get((int) (position - first))));
+    }
+
+    /**
+     * A log written before the chain existed gets it here, once, in position order: every commit without hashes
+     * gets them computed from the one before. Both sides do this when they start, before anything appends;
+     * several processes doing it at once compute and write the same hashes, so that is safe, only wasted work.
+     * Done, it is marked in {@code event_log_meta}, so later starts read one document. Progress is kept there
+     * too, so a start interrupted in the middle goes on where it was.
+     */
+    private void prepareChain() {
+        Document state = meta.find(new Document("_id", "chain")).first();
+        if (state != null && Boolean.TRUE.equals(state.getBoolean("complete"))) {
+            return;
+        }
+        ChainEnd end = new ChainEnd(0, LogRecord.ZERO);
+        if (state != null && state.get("through") != null && state.get("hash") instanceof org.bson.types.Binary b) {
+            end = new ChainEnd(((Number) state.get("through")).longValue(), b.getData());
+        }
+        long started = System.nanoTime();
+        long computed = 0;
+        while (true) {
+            List<Long> window = range(end.position() + 1, CATCH_UP_WINDOW);
+            Map<Long, Document> found = new HashMap<>();
+            for (Document d : settledCommits.find(new Document("_id", new Document("$in", window)))) {
+                found.put(((Number) d.get("_id")).longValue(), d);
+            }
+            List<com.mongodb.client.model.WriteModel<Document>> writes = new ArrayList<>();
+            Document commit;
+            while ((commit = found.get(end.position() + 1)) != null) {
+                List<Document> events = commit.getList("events", Document.class);
+                long first = end.position() + 1;
+                if (events.stream().allMatch(e -> e.get("h") != null)) {
+                    end = new ChainEnd(first + events.size() - 1, storedHash(events.get(events.size() - 1)));
+                    continue;
+                }
+                byte[] h = end.hash();
+                for (int i = 0; i < events.size(); i++) {
+                    h = LogRecord.of(stored(first + i, events.get(i))).hash(h, first + i);
+                    events.get(i).put("h", new org.bson.types.Binary(h));
+                }
+                computed += events.size();
+                writes.add(new com.mongodb.client.model.ReplaceOneModel<>(new Document("_id", commit.get("_id")), commit));
+                end = new ChainEnd(first + events.size() - 1, h);
+            }
+            if (!writes.isEmpty()) {
+                commits.bulkWrite(writes, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
+            }
+            boolean atEnd = end.position() < window.get(window.size() - 1);
+            Document progress = new Document("through", end.position()).append("hash", new org.bson.types.Binary(end.hash()));
+            if (atEnd) {
+                progress.append("complete", true);
+            }
+            meta.updateOne(new Document("_id", "chain"), new Document("$set", progress), new com.mongodb.client.model.UpdateOptions().upsert(true));
+            if (atEnd) {
+                break;
+            }
+        }
+        if (computed > 0) {
+            org.slf4j.LoggerFactory.getLogger(MongoEventLog.class).info(
+                    "the hash chain of the {} events written before it existed is computed and stored, up to position {} ({} ms)",
+                    computed, end.position(), (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** An event of a commit as stored. */
+    static StoredEvent stored(long position, Document e) {
+        Object seq = e.get("seq");
+        return new StoredEvent(position, e.getString("id"), e.getString("aggType"), e.getString("agg"),
+                seq == null ? null : ((Number) seq).longValue(), e.getString("type"), e.getString("rev"), e.getString("ts"),
+                e.getString("payload"), e.getString("meta"), storedHash(e));
+    }
+
+    /** A position of the log that holds no event, where one should be (below the head: the log was tampered with). */
+    public static final class LogHole extends RuntimeException {
+        private final long position;
+
+        LogHole(long position) {
+            super("the log holds no event at position " + position);
+            this.position = position;
+        }
+
+        public long position() {
+            return position;
+        }
+    }
+
+    /**
+     * The events from {@code from} to {@code to} as stored, strictly in position order; throws {@link LogHole} at
+     * the first position missing. {@code prepare} runs on a thread of the read's own, ahead of {@code consumer}
+     * (the costly part of handling an event goes there: it overlaps with reading).
+     */
+    public <T> void readInOrder(long from, long to, java.util.function.Function<StoredEvent, T> prepare,
+                                java.util.function.BiConsumer<StoredEvent, T> consumer) {
+        new OrderedRead<>(commits, from, to, headPosition(), reorderLimit, prepare, consumer).run();
+    }
+
+    /** Commits that arrive early are held back up to this many; beyond, the missing ones are looked up directly. */
+    volatile int reorderLimit = 20_000;
+
+    /** Whether the log holds no event at all (where an import may go). */
+    public boolean isEmpty() {
+        return commits.find().limit(1).first() == null;
+    }
+
+    /**
+     * Stores events of another log at their positions, each in a commit of its own, with its hash, timestamp and
+     * metadata as given: what an import does once it has checked the whole chain. The events must follow the end
+     * of this log; a collision (something appended meanwhile) fails the insert.
+     */
+    public void insertImported(List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<Document> documents = new ArrayList<>(events.size());
+        for (StoredEvent e : events) {
+            Document entry = new Document("id", e.eventId()).append("ts", e.timestamp()).append("type", e.type())
+                    .append("rev", e.revision()).append("payload", e.payloadJson()).append("meta", e.metaDataJson())
+                    .append("aggType", e.aggregateType()).append("agg", e.aggregateId()).append("seq", e.sequence())
+                    .append("h", new org.bson.types.Binary(e.hash()));
+            documents.add(new Document("_id", e.position()).append("n", 1)
+                    .append("stream", e.aggregateId() != null ? streamKey(e.aggregateId(), e.sequence()) : "@" + e.position())
+                    .append("idem", "@" + e.position())
+                    .append("events", List.of(entry)));
+        }
+        commits.insertMany(documents, new com.mongodb.client.model.InsertManyOptions().ordered(true));
+        StoredEvent last = events.get(events.size() - 1);
+        head.accumulateAndGet(last.position(), Math::max);
+        rememberCommitEnd(last.position());
+        meta.updateOne(new Document("_id", "head"), new Document("$max", new Document("position", last.position())),
+                new com.mongodb.client.model.UpdateOptions().upsert(true));
     }
 
     private static List<Long> range(long from, int count) {

@@ -339,6 +339,173 @@ abstract class MongoEventLogContract {
                 java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
     }
 
+    // ---------------------------------------------------------------- the hash chain (log-bundle.md)
+
+    /** Recomputes the chain from the stored events, as the verification does; answers the hash at the end. */
+    private static byte[] verifyChain(MongoEventLog log) {
+        byte[][] previous = {LogRecord.ZERO};
+        long[] count = {0};
+        log.readInOrder(1, log.headPosition(), StoredEvent::record, (e, r) -> {
+            assertThat(e.position()).isEqualTo(++count[0]);
+            byte[] h = r.hash(previous[0], e.position());
+            assertThat(e.hash()).as("the hash stored at %d", e.position()).isEqualTo(h);
+            previous[0] = h;
+        });
+        assertThat(count[0]).isEqualTo(log.headPosition());
+        return previous[0];
+    }
+
+    private static DomainEventMessage<?> byActor(DomainEventMessage<?> event, String actor) {
+        return event.andMetaData(Map.of("actor", actor));
+    }
+
+    /**
+     * Each event is stored with its hash, chained on from the event before, whichever instance appended that one:
+     * instances that lost a race to each other walk over the other's commits and chain on from their hashes.
+     */
+    @Test
+    void everyEventIsStoredWithItsHashChainedOnFromTheOneBefore() throws Exception {
+        MongoEventLog first = newLog();
+        assertThat(first.storedHashAt(0)).contains(LogRecord.ZERO);
+        first.appendEvents(List.of(byActor(received("a"), "intake-desk")));
+        first.appendEvents(List.of(received("x"), disclosed("x", 1), disclosed("x", 2)));
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            MongoEventLog log = newLog();
+            int writer = w;
+            writers.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 40; i++) {
+                    log.appendEvents(List.of(byActor(received("c" + writer + "-" + i), "w" + writer)));
+                }
+            }));
+        }
+        CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        first.appendEvents(List.of(disclosed("a", 1)));
+        byte[] end = verifyChain(newLog());
+        assertThat(first.storedHashAt(first.headPosition())).contains(end);
+        assertThat(first.headPosition()).isEqualTo(125);
+        // the first record as log-bundle.md writes it
+        first.readInOrder(1, 1, StoredEvent::record, (e, r) -> assertThat(new String(r.canonical(1), java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("{\"actor\":\"intake-desk\",\"demandId\":\"a\",\"payload\":{\"accounts\":[],\"agency\":\"agency\",\"demandId\":\"a\","
+                        + "\"jurisdiction\":\"US\",\"legalProcess\":\"SUBPOENA\",\"receivedAt\":\"2014-03-02T10:15:00Z\"},\"position\":1,\"recordedAt\":\"")
+                .endsWith("Z\",\"revision\":\"1\",\"sequence\":0,\"type\":\"DemandReceived\"}"));
+    }
+
+    /** Takes the hashes out of every stored event, as a log written before the chain existed has none. */
+    private void stripHashes(long fromPosition) {
+        var commits = database.getCollection("event_log");
+        for (org.bson.Document commit : commits.find().into(new ArrayList<>())) {
+            long first = ((Number) commit.get("_id")).longValue();
+            if (first < fromPosition) {
+                continue;
+            }
+            for (org.bson.Document event : commit.getList("events", org.bson.Document.class)) {
+                event.remove("h");
+            }
+            commits.replaceOne(new org.bson.Document("_id", commit.get("_id")), commit);
+        }
+        database.getCollection("event_log_meta").deleteOne(new org.bson.Document("_id", "chain"));
+    }
+
+    private List<byte[]> storedHashes(MongoEventLog log) {
+        List<byte[]> hashes = new ArrayList<>();
+        log.readInOrder(1, log.headPosition(), e -> e, (e, same) -> hashes.add(e.hash()));
+        return hashes;
+    }
+
+    /**
+     * A log written before the chain existed gets it at the first start, in position order; two processes starting
+     * at once on it both compute the same hashes; later appends chain on.
+     */
+    @Test
+    void aLogWrittenBeforeTheChainGetsItAtTheFirstStart() throws Exception {
+        MongoEventLog log = newLog();
+        for (int i = 0; i < 300; i++) {
+            log.appendEvents(List.of(received("old" + i)));
+        }
+        log.appendEvents(List.of(disclosed("old7", 1), disclosed("old7", 2)));
+        List<byte[]> original = storedHashes(log);
+        stripHashes(1);
+        assertThat(storedHashes(log)).allMatch(java.util.Objects::isNull);
+
+        MongoEventLog restarted = newLog();
+        assertThat(storedHashes(restarted)).containsExactlyElementsOf(original);
+        assertThat(database.getCollection("event_log_meta").find(new org.bson.Document("_id", "chain")).first().getBoolean("complete")).isTrue();
+
+        stripHashes(1);
+        List<CompletableFuture<MongoEventLog>> both = List.of(CompletableFuture.supplyAsync(this::newLog), CompletableFuture.supplyAsync(this::newLog));
+        CompletableFuture.allOf(both.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(storedHashes(log)).containsExactlyElementsOf(original);
+        both.get(0).get().appendEvents(List.of(received("new")));
+        both.get(1).get().appendEvents(List.of(disclosed("new", 1)));
+        verifyChain(log);
+    }
+
+    /** A commit stored without hashes after the chain was complete (a process of the old version) gets them from the next appender. */
+    @Test
+    void anAppenderWalkingOverACommitWithoutHashesStoresThem() {
+        MongoEventLog first = newLog();
+        MongoEventLog second = newLog();
+        for (int i = 0; i < 5; i++) {
+            first.appendEvents(List.of(received("e" + i)));
+        }
+        List<byte[]> original = storedHashes(first);
+        var commits = database.getCollection("event_log");
+        org.bson.Document last = commits.find(new org.bson.Document("_id", 5L)).first();
+        last.getList("events", org.bson.Document.class).get(0).remove("h");
+        commits.replaceOne(new org.bson.Document("_id", 5L), last);
+        second.appendEvents(List.of(received("e5")));
+        assertThat(storedHashes(first).subList(0, 5)).containsExactlyElementsOf(original);
+        verifyChain(first);
+    }
+
+    /**
+     * The ordered read hands on every event in position order whatever order the server returns commits in (here
+     * the log stored in reverse, the early ones held back only up to a few), a range starting inside a commit
+     * from its position, and stops at a position where no event is.
+     */
+    @Test
+    void anOrderedReadIsInPositionOrderAndFindsAHole() {
+        MongoEventLog log = newLog();
+        List<DomainEventMessage<?>> batch = new ArrayList<>();
+        for (int c = 0; c < 90; c++) {
+            batch.clear();
+            batch.add(received("r" + c));
+            for (int seq = 1; seq < (c % 3 == 0 ? 64 : 50); seq++) {
+                batch.add(disclosed("r" + c, seq));
+            }
+            log.appendEvents(List.copyOf(batch));
+        }
+        long head = log.headPosition();
+        assertThat(head).isGreaterThan(4096);
+        byte[] end = verifyChain(log);
+        var commits = database.getCollection("event_log");
+        List<org.bson.Document> stored = commits.find().into(new ArrayList<>());
+        commits.deleteMany(new org.bson.Document());
+        for (int i = stored.size() - 1; i >= 0; i--) {
+            commits.insertOne(stored.get(i));
+        }
+        MongoEventLog reversed = newLog();
+        reversed.reorderLimit = 5;
+        assertThat(verifyChain(reversed)).isEqualTo(end);
+        List<Long> positions = new ArrayList<>();
+        reversed.readInOrder(100, 130, e -> e, (e, same) -> positions.add(e.position()));
+        assertThat(positions).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(100, 130).boxed().toList());
+        positions.clear();
+        reversed.readInOrder(3000, head, e -> e, (e, same) -> positions.add(e.position()));
+        assertThat(positions).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(3000, head).boxed().toList());
+
+        long holeAt = ((Number) stored.get(40).get("_id")).longValue();
+        commits.deleteOne(new org.bson.Document("_id", holeAt));
+        for (int limit : new int[] {5, 20_000}) {
+            reversed.reorderLimit = limit;
+            positions.clear();
+            assertThatThrownBy(() -> reversed.readInOrder(1, head, e -> e, (e, same) -> positions.add(e.position())))
+                    .isInstanceOfSatisfying(MongoEventLog.LogHole.class, h -> assertThat(h.position()).isEqualTo(holeAt));
+            assertThat(positions).containsExactlyElementsOf(java.util.stream.LongStream.range(1, holeAt).boxed().toList());
+        }
+    }
+
     @Test
     void tokensAtHeadTailAndTime() {
         MongoEventLog log = newLog();

@@ -47,14 +47,18 @@ public final class TestMongo {
         return withDatabase(embeddedBase);
     }
 
+    /** Whether Docker is here, for the runs against a real MongoDB. */
+    public static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
     /** A connection string with a fresh database on a real MongoDB 7 replica set; skips the test without Docker. */
     public static synchronized String realMongo() {
-        boolean docker;
-        try {
-            docker = DockerClientFactory.instance().isDockerAvailable();
-        } catch (Throwable e) {
-            docker = false;
-        }
+        boolean docker = dockerAvailable();
         if (!docker && !skipReported) {
             skipReported = true;
             System.out.println("[real MongoDB] Docker is not available here: the runs against MongoDB 7 (Testcontainers) "

@@ -34,6 +34,10 @@ public class QuerySide {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("verify")) { // ./run verify: a bundle checked offline, no ledger needed
+            ledger.query.log.BundleVerifier.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         // Axon reads this switch from the system properties, not from Spring's environment
         System.setProperty("axoniq.update-checker.disabled", "true");
         application().run(args);

@@ -65,6 +65,28 @@ abstract class FixtureEndToEndContract {
                 await().atMost(Duration.ofSeconds(5)).until(() -> ledger.getQuery("/api/statistics/" + PERIOD + ".csv").body().equals(expectedCsv));
                 assertEveryTable(ledger, expected);
             }
+
+            // log-bundle.md: the log leaves as a bundle, verifies offline with the same digest, and moves whole into
+            // another ledger (an empty one: another database, and a real MongoDB where Docker is)
+            JsonNode head = ledger.getQuery("/api/log/head").json();
+            assertThat(head.get("position").asLong()).isEqualTo(last);
+            assertThat(ledger.getQuery("/api/log/verification").json().get("valid").asBoolean()).isTrue();
+            java.net.http.HttpResponse<byte[]> bundle = ledger.getQueryBytes("/api/log/export", "Accept-Encoding", "gzip");
+            assertThat(bundle.statusCode()).isEqualTo(200);
+            LogBundleTest.Verified offline = LogBundleTest.verifyOffline(bundle.body(), "--period", "2014-H1", "--hash", head.get("hash").asText());
+            assertThat(offline.status()).as(offline.err()).isZero();
+            assertThat(offline.out()).contains("position  " + last, "hash      " + head.get("hash").asText(), "2014-H1   " + sha256(expectedCsv));
+            for (String target : importTargets()) {
+                try (RunningLedger moved = RunningLedger.querySideOnly(target)) {
+                    RunningLedger.Answer imported = moved.postQueryBytes("/api/log/import", bundle.body());
+                    assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+                    assertThat(imported.json()).isEqualTo(head);
+                    assertThat(moved.getQuery("/api/log/head").json()).isEqualTo(head);
+                    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                            .until(() -> moved.getQuery("/api/statistics/2014-H1.csv").body().equals(expectedCsv));
+                    assertThat(moved.getQuery("/api/statistics/2014-H1").json().get("digest").asText()).isEqualTo(sha256(expectedCsv));
+                }
+            }
         }
     }
 
@@ -113,5 +135,10 @@ abstract class FixtureEndToEndContract {
 
     private static String sha256(String text) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Where a bundle of the log is imported: an empty database of the same kind. */
+    java.util.List<String> importTargets() {
+        return java.util.List.of(mongoUri());
     }
 }

@@ -55,6 +55,20 @@ final class RunningLedger implements AutoCloseable {
         queries = "http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port");
     }
 
+    private RunningLedger(ConfigurableApplicationContext querySide) {
+        this.commandSide = null;
+        this.querySide = querySide;
+        this.commands = null;
+        this.queries = "http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port");
+    }
+
+    /** A query side alone (where a bundle is imported, say). */
+    static RunningLedger querySideOnly(String mongoUri) {
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        return new RunningLedger(startQuerySide(new ArrayList<>(List.of("--server.port=0", "--ledger.mongodb.uri=" + mongoUri,
+                "--spring.jmx.enabled=false"))));
+    }
+
     static ConfigurableApplicationContext startQuerySide(List<String> properties) {
         List<String> all = new ArrayList<>(properties);
         if (all.stream().noneMatch(p -> p.startsWith("--ledger.tokens.file="))) {
@@ -103,6 +117,36 @@ final class RunningLedger implements AutoCloseable {
     Answer postQuery(String path, String authorization) {
         return send(HttpRequest.newBuilder(URI.create(queries + path)).header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** A GET of the query side answered as bytes (an export, gzipped or not), as the admin unless headers say otherwise. */
+    HttpResponse<byte[]> getQueryBytes(String path, String... headers) {
+        return sendForBytes(HttpRequest.newBuilder(URI.create(queries + path)).GET(), headers);
+    }
+
+    /** A POST of a body of bytes to the query side (an import). */
+    Answer postQueryBytes(String path, byte[] body, String... headers) {
+        HttpResponse<byte[]> r = sendForBytes(HttpRequest.newBuilder(URI.create(queries + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body)), headers);
+        return new Answer(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r.headers().map());
+    }
+
+    private HttpResponse<byte[]> sendForBytes(HttpRequest.Builder request, String... headers) {
+        boolean authorized = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+            authorized |= headers[i].equalsIgnoreCase("Authorization");
+        }
+        if (!authorized) {
+            request.header("Authorization", TestTokens.ADMIN);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Sends as the admin, unless the request names its own Authorization (or {@code none}, for no token). */
@@ -187,7 +231,9 @@ final class RunningLedger implements AutoCloseable {
     @Override
     public void close() {
         querySide.close();
-        commandSide.close();
+        if (commandSide != null) {
+            commandSide.close();
+        }
     }
 
 }

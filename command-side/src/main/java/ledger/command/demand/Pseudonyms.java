@@ -42,7 +42,10 @@ class Pseudonyms {
     Pseudonyms(@Value("${ledger.pseudonym.key:}") String configuredKey,
                @Value("${ledger.pseudonym.key-file}") String keyFile,
                MongoDatabase ledgerDatabase) {
-        this.key = configuredKey.isBlank() ? keyFromFile(Path.of(keyFile)) : configuredKey.getBytes(StandardCharsets.UTF_8);
+        this.key = configuredKey.isBlank() ? keyFromFile(Path.of(keyFile))
+                // "base64:" and a key file's content: the embedded default's key, carried to a ledger moved elsewhere
+                : configuredKey.startsWith("base64:") ? Base64.getDecoder().decode(configuredKey.substring(7).trim())
+                : configuredKey.getBytes(StandardCharsets.UTF_8);
         this.macs = ThreadLocal.withInitial(this::newMac);
         checkFingerprint(ledgerDatabase.getCollection("ledger_meta"));
     }

@@ -21,6 +21,7 @@ import ledger.query.figures.Period;
 import ledger.query.figures.LegalProcessFigures;
 import ledger.query.figures.NationalSecurityReport;
 import ledger.query.figures.PeriodCounts;
+import ledger.query.log.LogChain;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
 import ledger.query.projection.FiguresStore;
@@ -48,14 +49,16 @@ class ReportController {
     private final MongoCollection<Document> reports;
     private final ProjectionTarget figures;
     private final LogRecounter recounter;
+    private final LogChain chain;
 
     private final Clock clock;
 
-    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter, Clock clock) {
+    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter, Clock clock, LogChain chain) {
         this.reports = ledgerDatabase.getCollection("published_reports");
         this.figures = figures;
         this.recounter = recounter;
         this.clock = clock;
+        this.chain = chain;
     }
 
     private static final String NATIONAL_SECURITY = "national-security";
@@ -96,7 +99,8 @@ class ReportController {
                     .append("version", version).append("position", snapshot.position())
                     .append("digest", byJurisdiction.digest()).append("csv", byJurisdiction.csv())
                     .append("tables", tables).append("publishedAt", Instant.now().toString())
-                    .append("publishedBy", AccessConfiguration.actor());
+                    .append("publishedBy", AccessConfiguration.actor())
+                    .append("logHash", chain.hashAt(snapshot.position())); // log-bundle.md: the report pins the log
             try {
                 reports.insertOne(report);
                 return ResponseEntity.status(HttpStatus.CREATED)
@@ -140,6 +144,10 @@ class ReportController {
         }
         answer.put("recomputedDigests", shown(recomputedDigests, period));
         answer.put("matches", digest.equals(report.getString("digest")) && recomputedDigests.equals(frozen));
+        // the chain up to the report's position, and its hash there the one published (reports from before the chain have none)
+        LogChain.Verification log = chain.verify(position(report));
+        answer.put("chainValid", log.valid() && (!report.containsKey("logHash") || log.hash().equals(report.getString("logHash"))));
+        answer.putIfAbsent("logHash", null);
         return answer;
     }
 
@@ -209,6 +217,9 @@ class ReportController {
         m.put("publishedAt", report.getString("publishedAt"));
         if (report.containsKey("publishedBy")) {
             m.put("publishedBy", report.getString("publishedBy"));
+        }
+        if (report.containsKey("logHash")) {
+            m.put("logHash", report.getString("logHash"));
         }
         return m;
     }

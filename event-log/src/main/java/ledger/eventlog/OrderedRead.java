@@ -1,0 +1,265 @@
+package ledger.eventlog;
+
+import com.mongodb.client.MongoCollection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.bson.BsonBinaryReader;
+import org.bson.BsonReader;
+import org.bson.BsonType;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+
+/**
+ * The log's events from one position to another, strictly in position order, in constant memory
+ * ({@link MongoEventLog#readInOrder}): what the chain's verification and the export read.
+ *
+ * <p>One cursor with no order asked ({@link ReadAhead}): a sort would make the embedded server sort the whole
+ * log in memory under its lock, while the order it returns documents in is already the positions' (its
+ * documents are kept in a map sorted by {@code _id}), and a MongoDB returns them about in the order they were
+ * inserted, which is the positions' order too (a commit is only inserted once the one before it exists). So
+ * commits are handed on as they come while they come in order; one that comes early is held back until the
+ * ones before it have come, and if more than {@code reorderLimit} are held back, the missing ones are looked
+ * up directly by {@code _id} (the cursor's copies of them are skipped when they come). A short range is read
+ * by such lookups alone.
+ */
+final class OrderedRead<T> {
+
+    /** A range this short is read by lookups of {@code _id} windows, not by a cursor over the whole log. */
+    private static final int SHORT = 4096;
+    private static final int WINDOW = 256;
+
+    private final MongoCollection<Document> commits;
+    private final long from;
+    private final long to;
+    private final long head;
+    private final int reorderLimit;
+    private final Function<StoredEvent, T> prepare;
+    private final BiConsumer<StoredEvent, T> consumer;
+    /** The next position to hand on. */
+    private long next;
+
+    /** A commit decoded: its first position, its events, and what {@code prepare} made of each. */
+    private record Commit(long first, List<StoredEvent> events, List<Object> prepared) {
+    }
+
+    OrderedRead(MongoCollection<Document> commits, long from, long to, long head, int reorderLimit,
+                Function<StoredEvent, T> prepare, BiConsumer<StoredEvent, T> consumer) {
+        this.commits = commits;
+        this.from = Math.max(1, from);
+        this.to = Math.min(to, head);
+        this.head = head;
+        this.reorderLimit = reorderLimit;
+        this.prepare = prepare;
+        this.consumer = consumer;
+    }
+
+    void run() {
+        if (from > to) {
+            return;
+        }
+        Commit start = startingCommit();
+        next = start.first();
+        hand(start);
+        if (next > to) {
+            return;
+        }
+        if (to - next < SHORT) {
+            lookUpUntil(to + 1);
+            return;
+        }
+        // far from the head, the server is asked for the range only (it matches every commit against the filter,
+        // which costs more than it saves when most of the log is asked for)
+        boolean filtered = (to - next) < head * 3 / 4;
+        Document filter = filtered ? new Document("_id", new Document("$gte", next).append("$lte", to)) : new Document();
+        TreeMap<Long, Commit> early = new TreeMap<>();
+        // two threads prepare (what a reader does with each event costs more than fetching it); their batches may
+        // come out of order, and are put back in order here
+        ReadAhead read = new ReadAhead(commits, filter, "event-log-ordered-read", 2, (raw, out) -> out.add(decode(raw)));
+        try {
+            List<Object> batch;
+            while (next <= to && (batch = read.next()) != null) {
+                for (Object item : batch) {
+                    Commit commit = (Commit) item;
+                    if (commit.first() < next || commit.first() > to) {
+                        continue; // handed on already (looked up), or beyond the range
+                    }
+                    if (commit.first() > next) {
+                        early.put(commit.first(), commit);
+                        if (early.size() > reorderLimit) {
+                            lookUpUntil(early.firstKey());
+                            handEarly(early);
+                        }
+                        continue;
+                    }
+                    hand(commit);
+                    handEarly(early);
+                    if (next > to) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            read.cancel();
+        }
+        if (next <= to) {
+            lookUpUntil(early.isEmpty() ? to + 1 : early.firstKey());
+            handEarly(early);
+            lookUpUntil(to + 1);
+        }
+    }
+
+    private void handEarly(TreeMap<Long, Commit> early) {
+        while (!early.isEmpty() && early.firstKey() <= next) {
+            Commit commit = early.pollFirstEntry().getValue();
+            if (commit.first() == next) {
+                hand(commit);
+            }
+        }
+    }
+
+    /** Hands on the commits from {@code next} up to {@code end} (exclusive) by lookups of their {@code _id}s. */
+    private void lookUpUntil(long end) {
+        while (next < end && next <= to) {
+            int count = (int) Math.min(WINDOW, end - next);
+            List<Long> ids = new ArrayList<>(count);
+            for (long i = 0; i < count; i++) {
+                ids.add(next + i);
+            }
+            Map<Long, RawBsonDocument> found = new HashMap<>();
+            for (RawBsonDocument d : commits.find(new Document("_id", new Document("$in", ids)), RawBsonDocument.class)) {
+                found.put(d.get("_id").asNumber().longValue(), d);
+            }
+            long windowEnd = next + count;
+            RawBsonDocument raw;
+            while (next < windowEnd && (raw = found.get(next)) != null) {
+                hand(decode(raw));
+            }
+            if (next < windowEnd && next <= to) {
+                throw new MongoEventLog.LogHole(next);
+            }
+        }
+    }
+
+    /** The commit that holds {@code from}. */
+    private Commit startingCommit() {
+        List<Long> ids = new ArrayList<>();
+        for (long p = Math.max(1, from - MongoEventLog.MAX_EVENTS_PER_COMMIT + 1); p <= from; p++) {
+            ids.add(p);
+        }
+        for (RawBsonDocument d : commits.find(new Document("_id", new Document("$in", ids)), RawBsonDocument.class)) {
+            Commit commit = decode(d);
+            if (commit.first() <= from && from < commit.first() + commit.events().size()) {
+                return commit;
+            }
+        }
+        throw new MongoEventLog.LogHole(from);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void hand(Commit commit) {
+        for (int i = 0; i < commit.events().size(); i++) {
+            long position = commit.first() + i;
+            if (position >= from && position <= to) {
+                Object prepared = commit.prepared().get(i);
+                if (prepared instanceof Failed failed) {
+                    throw failed.failure;
+                }
+                consumer.accept(commit.events().get(i), (T) prepared);
+            }
+        }
+        next = commit.first() + Math.max(1, commit.events().size());
+    }
+
+    /** What {@code prepare} threw, handed on to be thrown where the event is handed on. */
+    private record Failed(RuntimeException failure) {
+    }
+
+    /** A commit's events, read field by field in one pass over its bytes; each one prepared. */
+    private Commit decode(RawBsonDocument commit) {
+        long first = 0;
+        List<StoredEvent> events = new ArrayList<>(1);
+        List<String[]> fields = new ArrayList<>(1);
+        List<Long> sequences = new ArrayList<>(1);
+        List<byte[]> hashes = new ArrayList<>(1);
+        try (BsonReader reader = new BsonBinaryReader(commit.getByteBuffer().asNIO())) {
+            reader.readStartDocument();
+            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                String name = reader.readName();
+                if (name.equals("_id")) {
+                    first = readLong(reader);
+                } else if (name.equals("events")) {
+                    reader.readStartArray();
+                    while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                        String[] event = new String[8]; // id, aggType, agg, type, rev, ts, payload, meta
+                        Long seq = null;
+                        byte[] hash = null;
+                        reader.readStartDocument();
+                        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                            String field = reader.readName();
+                            int slot = switch (field) {
+                                case "id" -> 0;
+                                case "aggType" -> 1;
+                                case "agg" -> 2;
+                                case "type" -> 3;
+                                case "rev" -> 4;
+                                case "ts" -> 5;
+                                case "payload" -> 6;
+                                case "meta" -> 7;
+                                case "seq" -> 8;
+                                case "h" -> 9;
+                                default -> -1;
+                            };
+                            BsonType type = reader.getCurrentBsonType();
+                            if (slot == 8 && (type == BsonType.INT32 || type == BsonType.INT64 || type == BsonType.DOUBLE)) {
+                                seq = readLong(reader);
+                            } else if (slot == 9 && type == BsonType.BINARY) {
+                                hash = reader.readBinaryData().getData();
+                            } else if (slot >= 0 && slot < 8 && type == BsonType.STRING) {
+                                event[slot] = reader.readString();
+                            } else {
+                                reader.skipValue();
+                            }
+                        }
+                        reader.readEndDocument();
+                        fields.add(event);
+                        sequences.add(seq);
+                        hashes.add(hash);
+                    }
+                    reader.readEndArray();
+                } else {
+                    reader.skipValue();
+                }
+            }
+        }
+        List<Object> prepared = new ArrayList<>(fields.size());
+        for (int i = 0; i < fields.size(); i++) {
+            String[] f = fields.get(i);
+            StoredEvent event = new StoredEvent(first + i, f[0], f[1], f[2], sequences.get(i), f[3], f[4], f[5], f[6], f[7], hashes.get(i));
+            events.add(event);
+            if (event.position() < from || event.position() > to) {
+                prepared.add(null); // never handed on: not worth preparing
+                continue;
+            }
+            try {
+                prepared.add(prepare.apply(event));
+            } catch (RuntimeException e) {
+                prepared.add(new Failed(e));
+            }
+        }
+        return new Commit(first, events, prepared);
+    }
+
+    private static long readLong(BsonReader reader) {
+        return switch (reader.getCurrentBsonType()) {
+            case INT32 -> reader.readInt32();
+            case INT64 -> reader.readInt64();
+            case DOUBLE -> (long) reader.readDouble();
+            default -> throw new IllegalStateException("not a number in the log: " + reader.getCurrentBsonType());
+        };
+    }
+}
