@@ -49,7 +49,12 @@ import org.bson.Document;
  * all. Both fields hold "@position" when unused, because a sparse index is not available everywhere.
  *
  * <p>Every query is an exact match on {@code _id}, {@code stream} or {@code idem} (single values or {@code $in}),
- * the only lookups the embedded server answers from an index; bulk reads use one sorted cursor.
+ * the only lookups the embedded server answers from an index; bulk reads use one cursor asking for no order.
+ *
+ * <p>The log is a hash chain ({@code log-bundle.md}, {@link LogRecord}): each event is stored with {@code h}, the
+ * SHA-256 of the hash before it and of its record. The appender computes it under its append lock from the hash at
+ * the end of the log it knows (its own last insert, or the last event of the commits it walked over); a log from
+ * before the chain gets it at the first start ({@link #prepareChain}).
  */
 public class MongoEventLog extends AbstractEventStorageEngine {
 

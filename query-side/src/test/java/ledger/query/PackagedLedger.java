@@ -143,6 +143,21 @@ final class PackagedLedger implements AutoCloseable {
         return new ToolRun(tool.exitValue(), stdout);
     }
 
+    /** {@code java -jar query-side-exec.jar verify ARGS...}, as {@code ./run verify} runs it: no database needed. */
+    ToolRun verify(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(FAST_JVM);
+        command.addAll(List.of("-jar", jar(Path.of("target"), "query-side-", "-exec.jar").toString(), "verify"));
+        command.addAll(List.of(args));
+        toolRuns++;
+        ProcessBuilder builder = builder(command).redirectErrorStream(true);
+        Process tool = builder.start();
+        tool.getOutputStream().close();
+        String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tool.waitFor(60, TimeUnit.SECONDS)).as("./run verify %s finished", String.join(" ", args)).isTrue();
+        return new ToolRun(tool.exitValue(), output);
+    }
+
     /** A clean stop (SIGTERM), as Ctrl-C on ./run: the sides first, the database last. */
     void stopAll() throws InterruptedException {
         for (Process p : List.of(query, command, server)) {

@@ -226,6 +226,17 @@ class SecretsIT {
             assertThat(get(ledger.queries() + "/api/demands/" + ids.get(0), admin).status()).as("the admin's token still works")
                     .isEqualTo(200);
 
+            // ---- the log exported as a bundle into the data folder (searched below: pseudonyms only), checked by
+            // the packaged jar as ./run verify runs it
+            HttpResponse<byte[]> bundle = http.send(HttpRequest.newBuilder(URI.create(ledger.queries() + "/api/log/export"))
+                    .header("Authorization", "Bearer " + admin).header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(bundle.statusCode()).isEqualTo(200);
+            Files.write(ledger.dataDir.resolve("ledger.ndjson.gz"), bundle.body());
+            String headHash = get(ledger.queries() + "/api/log/head", admin).body().get("hash").asText();
+            PackagedLedger.ToolRun verified = ledger.verify("ledger.ndjson.gz", "--period", "2014-H1", "--hash", headHash);
+            assertThat(verified.exitStatus()).as("./run verify: %s", verified.stdout()).isZero();
+            assertThat(verified.stdout()).contains("hash      " + headHash, "2014-H1   sha256:");
+
             ledger.stopAll();
         }
 
