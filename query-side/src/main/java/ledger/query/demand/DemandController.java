@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import ledger.eventlog.LogRecord;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.RecordedEvent;
 import ledger.events.DemandCorrected;
@@ -20,6 +19,7 @@ import ledger.events.DemandReceived;
 import ledger.events.Jurisdiction;
 import ledger.events.LegalProcess;
 import ledger.query.Problems;
+import ledger.query.audit.Periods;
 import ledger.query.figures.DemandState;
 import ledger.query.figures.Outcome;
 import ledger.query.figures.Period;
@@ -61,18 +61,15 @@ class DemandController {
             throw Problems.refused(HttpStatus.NOT_FOUND, "Unknown demand", "no demand '" + id + "' was ever received", "id");
         }
         DemandState state = null;
-        String agency = null;
-        String legalProcess = null;
+        String agency = null; // the one value shown that counts nowhere, so DemandState does not keep it
         ArrayNode history = mapper.createArrayNode();
         for (RecordedEvent recorded : events) {
             Object payload = recorded.event().payload();
             state = DemandState.apply(state, payload);
             if (payload instanceof DemandReceived r) {
                 agency = r.agency();
-                legalProcess = r.legalProcess().name();
-            } else if (payload instanceof DemandCorrected c) {
-                agency = c.agency() != null ? c.agency() : agency;
-                legalProcess = c.legalProcess() != null ? c.legalProcess().name() : legalProcess;
+            } else if (payload instanceof DemandCorrected c && c.agency() != null) {
+                agency = c.agency();
             }
             history.add(entry(recorded));
         }
@@ -81,7 +78,7 @@ class DemandController {
         answer.put("receivedAt", state.receivedAt().toString());
         answer.put("jurisdiction", state.jurisdiction());
         answer.put("agency", agency);
-        answer.put("legalProcess", legalProcess);
+        answer.put("legalProcess", state.legalProcess().name());
         answer.put("accounts", state.accounts().size());
         answer.put("period", state.period().toString());
         answer.put("outcome", OUTCOMES.get(state.outcome()));
@@ -96,7 +93,7 @@ class DemandController {
         entry.put("position", recorded.event().position());
         entry.put("type", recorded.type().substring(recorded.type().lastIndexOf('.') + 1));
         entry.put("recordedAt", recorded.recordedAt().toString());
-        entry.put("actor", actor(recorded.metaDataJson()));
+        entry.put("actor", LogRecord.actor(recorded.metaDataJson())); // null for events logged before actors were
         JsonNode fields = mapper.valueToTree(recorded.event().payload());
         fields.properties().forEach(field -> {
             JsonNode value = field.getValue();
@@ -119,19 +116,6 @@ class DemandController {
         return seen.size();
     }
 
-    /** Events logged before actors were recorded have none: shown as null, never guessed. */
-    private String actor(String metaDataJson) {
-        if (metaDataJson == null || metaDataJson.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode actor = mapper.readTree(metaDataJson).get("actor");
-            return actor == null || actor.isNull() ? null : actor.asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @GetMapping(path = "/api/demands", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ObjectNode> list(@RequestParam(name = "period", required = false) String period,
                                     @RequestParam(name = "jurisdiction", required = false) String jurisdiction,
@@ -144,7 +128,7 @@ class DemandController {
         Predicate<DemandDirectory.Listed> all = d -> true;
         List<DemandDirectory.Key> keys = new ArrayList<>();
         if (period != null) {
-            Period p = parse("period", period, "YYYY-H1 or YYYY-H2", Period::parse);
+            Period p = Periods.parse(period);
             all = all.and(d -> d.period().equals(p));
             keys.add(DemandDirectory.periodKey(p));
         }
