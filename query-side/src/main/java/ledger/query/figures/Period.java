@@ -1,6 +1,7 @@
 package ledger.query.figures;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.regex.Matcher;
@@ -27,7 +28,8 @@ public record Period(int year, int half) implements Comparable<Period> {
     }
 
     public static Period of(Instant receivedAt) {
-        ZonedDateTime utc = receivedAt.atZone(ZoneOffset.UTC);
+        // by the epoch day: a replay asks this of every demand, and a zoned date-time costs a zone lookup each time
+        LocalDate utc = LocalDate.ofEpochDay(Math.floorDiv(receivedAt.getEpochSecond(), 86_400L));
         return new Period(utc.getYear(), utc.getMonthValue() <= 6 ? 1 : 2);
     }
 
@@ -43,6 +45,8 @@ public record Period(int year, int half) implements Comparable<Period> {
 
     @Override
     public String toString() {
-        return String.format("%04d-H%d", year, half);
+        // not String.format: a replay names the period of every demand, on a JVM that has not compiled the formatter yet
+        String digits = Integer.toString(year);
+        return "000".substring(Math.min(3, digits.length() - 1)) + digits + "-H" + half;
     }
 }

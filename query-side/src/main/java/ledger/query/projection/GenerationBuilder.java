@@ -70,10 +70,16 @@ final class GenerationBuilder {
         }
         // a cell's distinct accounts are the pseudonyms with a membership that counts in it
         Map<String, Long> distinct = new HashMap<>();
+        // nearly every pseudonym is named under one jurisdiction and legal process: their cells are worked out once
+        Map<String, Set<String>> cellsOfOne = new HashMap<>();
         buckets.forEach((key, pseudonyms) -> {
             String period = FiguresStore.periodOfKey(key);
-            for (Object memberships : pseudonyms.values()) {
-                for (String cell : FiguresProjector.cellsOf(period, (Document) memberships)) {
+            for (Object value : pseudonyms.values()) {
+                Document memberships = (Document) value;
+                Set<String> cells = memberships.size() != 1 ? FiguresProjector.cellsOf(period, memberships)
+                        : cellsOfOne.computeIfAbsent(period + "|" + memberships.keySet().iterator().next(),
+                                k -> FiguresProjector.cellsOf(period, memberships));
+                for (String cell : cells) {
                     distinct.merge(cell, 1L, Long::sum);
                 }
             }

@@ -55,6 +55,8 @@ class PeriodTest {
             "2014-12-31T23:59:59.999Z, 2014-H2",
             "2015-01-01T00:00:00Z, 2015-H1",
             "2013-12-31T23:59:59.999999999Z, 2013-H2",
+            "1969-12-31T23:59:59Z, 1969-H2",
+            "1970-01-01T00:00:00Z, 1970-H1",
     })
     void periodOfReceivedAtAtTheBoundaries(String instant, String period) {
         assertThat(Period.of(Instant.parse(instant))).isEqualTo(Period.parse(period));
