@@ -201,4 +201,40 @@ class ReplayTest {
             }
         }
     }
+
+    /**
+     * A processor that stalls past its claim's timeout finds its segment taken over by another instance. Until it
+     * learns so it still runs its batch: the batch must then write nothing, or the new owner folds the same
+     * events a second time (once seen under a loaded machine, one demand counted twice).
+     */
+    @Test
+    void aBatchIsNotWrittenOnceAnotherInstanceHoldsTheSegment() {
+        String uri = TestMongo.embedded();
+        try (RunningLedger ledger = new RunningLedger(uri);
+             com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(uri)) {
+            load(ledger, "c-", 20);
+            String before = ledger.getQuery("/api/statistics/2013-H1.csv").body();
+            com.mongodb.client.MongoCollection<org.bson.Document> tokens = client
+                    .getDatabase(new com.mongodb.ConnectionString(uri).getDatabase()).getCollection("tracking_tokens");
+            org.bson.Document segment = new org.bson.Document("processorName", FiguresProjection.PROCESSOR).append("segment", 0);
+            // what a second instance does when this one's claim has timed out
+            assertThat(tokens.updateOne(segment, new org.bson.Document("$set", new org.bson.Document("owner", "another-instance")
+                    .append("timestamp", System.currentTimeMillis() + 600_000))).getMatchedCount()).isEqualTo(1);
+            long position = 0;
+            for (int i = 0; i < 10; i++) {
+                position = ledger.post("/api/demands", "{\"demandId\":\"d-" + i + "\",\"receivedAt\":\"2013-03-02T00:00:00Z\","
+                        + "\"jurisdiction\":\"DE\",\"agency\":\"x\",\"legalProcess\":\"SEARCH_WARRANT\",\"accounts\":[\"z" + i + "\"]}")
+                        .json().get("position").asLong();
+            }
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> ledger.getQuery("/api/statistics/2013-H1.csv").body().equals(before));
+            // the other instance goes away: this one claims the segment again and folds the events once
+            tokens.updateOne(segment, new org.bson.Document("$set", new org.bson.Document("owner", null).append("timestamp", 0L)));
+            long last = position;
+            await().atMost(Duration.ofSeconds(60)).until(() -> ledger.getQuery("/api/statistics/2013-H1").json().get("position").asLong() >= last);
+            assertThat(ledger.getQuery("/api/statistics/2013-H1.csv").body()).contains("DE,10,10,");
+            JsonNode audit = ledger.getQuery("/api/audits/2013-H1").json();
+            assertThat(audit.get("matches").asBoolean()).as(audit.toString()).isTrue();
+        }
+    }
 }

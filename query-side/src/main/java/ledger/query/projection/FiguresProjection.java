@@ -13,6 +13,8 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
@@ -33,9 +35,26 @@ public class FiguresProjection {
     private static final String BATCH = FiguresProjection.class.getName() + ".batch";
 
     private final ProjectionTarget target;
+    private final TokenStore tokens;
 
-    FiguresProjection(ProjectionTarget target) {
+    FiguresProjection(ProjectionTarget target, TokenStore tokens) {
         this.target = target;
+        this.tokens = tokens;
+    }
+
+    /**
+     * Whether this instance holds the figures' segment, its claim made fresh. Every write of the figures comes
+     * after it: a processor that stalled past the claim's timeout (10 s) while another instance took the segment
+     * over learns it here and writes nothing, instead of folding the same events a second time beside the new
+     * owner. The claim then lasts another timeout, many times what a batch's writes take.
+     */
+    public boolean claimsSegment() {
+        try {
+            tokens.extendClaim(PROCESSOR, 0);
+            return true;
+        } catch (UnableToClaimTokenException e) {
+            return false;
+        }
     }
 
     @EventHandler
@@ -96,6 +115,9 @@ public class FiguresProjection {
             Object result = chain.proceed();
             if (!(unitOfWork instanceof BatchingUnitOfWork<?> batching) || batching.isLastMessage()) {
                 List<FiguresProjector.Recorded> recorded = batch(unitOfWork);
+                if (!claimsSegment()) {
+                    throw new UnableToClaimTokenException("the figures' segment is claimed by another instance: this batch is not written");
+                }
                 target.project(List.copyOf(recorded));
                 recorded.clear();
             }

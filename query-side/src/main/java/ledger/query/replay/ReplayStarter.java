@@ -16,10 +16,12 @@ class ReplayStarter {
 
     private final ProjectionTarget figures;
     private final EventProcessingConfiguration processing;
+    private final FiguresProjection projection;
 
-    ReplayStarter(ProjectionTarget figures, EventProcessingConfiguration processing) {
+    ReplayStarter(ProjectionTarget figures, EventProcessingConfiguration processing, FiguresProjection projection) {
         this.figures = figures;
         this.processing = processing;
+        this.projection = projection;
     }
 
     @Scheduled(fixedDelay = 500)
@@ -29,6 +31,7 @@ class ReplayStarter {
 
     private boolean holdsSegment() {
         return processing.eventProcessor(FiguresProjection.PROCESSOR, PooledStreamingEventProcessor.class)
-                .map(p -> p.isRunning() && !p.processingStatus().isEmpty()).orElse(false);
+                .map(p -> p.isRunning() && !p.processingStatus().isEmpty()).orElse(false)
+                && projection.claimsSegment(); // a processor that stalled may still think it holds the segment
     }
 }
