@@ -25,6 +25,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -36,6 +37,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
@@ -89,7 +91,12 @@ public class AccessConfiguration {
         AuthenticationManager manager = authentication -> {
             String token = ((BearerTokenAuthenticationToken) authentication).getToken();
             if (jwts != null && IdentityProvider.looksLikeJwt(token)) {
-                return jwts.authenticate(authentication);
+                try {
+                    return jwts.authenticate(authentication);
+                } catch (AuthenticationServiceException | JwtDecoderInitializationException e) {
+                    // the provider's keys could not be had: nothing is known of the JWT, so it is not refused as invalid
+                    throw new ProviderUnavailable(e);
+                }
             }
             LedgerTokens.Holder holder = tokens.holderOf(token);
             if (holder == null) {
@@ -171,6 +178,16 @@ public class AccessConfiguration {
         }
     }
 
+    /**
+     * The identity provider's key set could not be fetched. An {@link AuthenticationException}, so it reaches the
+     * refusals below (a 503 the caller may retry) rather than Spring's rethrow of service exceptions (a 500).
+     */
+    static final class ProviderUnavailable extends AuthenticationException {
+        ProviderUnavailable(RuntimeException cause) {
+            super("the identity provider could not be reached", cause);
+        }
+    }
+
     /** The answers to refused requests: problem details, and one WARN per failed authentication. */
     private record Refusals(AccessRules rules, DefaultBearerTokenResolver resolver, ObjectMapper mapper) {
 
@@ -180,6 +197,14 @@ public class AccessConfiguration {
                 presented = resolver.resolve(request);
             } catch (AuthenticationException malformed) {
                 presented = malformedBearerToken(request); // not a bearer token's characters, but presented all the same
+            }
+            if (e instanceof ProviderUnavailable unavailable) {
+                LOG.warn("authentication failed: {} {} from {}: the identity provider could not be reached ({})", request.getMethod(),
+                        request.getRequestURI(), request.getRemoteAddr(), unavailable.getCause().getMessage());
+                response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+                write(response, request, HttpStatus.SERVICE_UNAVAILABLE,
+                        "the identity provider could not be reached to check this JWT; try again shortly", null);
+                return;
             }
             String detail;
             if (presented == null) {
