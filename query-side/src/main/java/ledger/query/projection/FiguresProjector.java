@@ -110,7 +110,7 @@ final class FiguresProjector {
             Document old = bucketDocs.get(bucket);
             Document pseudonyms = old == null ? new Document() : new Document(old.get("k", Document.class));
             ofBucket.forEach((account, deltas) -> {
-                Document was = pseudonyms.get(account, Document.class);
+                Document was = FiguresStore.memberships(pseudonyms.get(account));
                 Document now = was == null ? new Document() : new Document(was);
                 deltas.forEach((membership, delta) -> {
                     long count = FiguresStore.num(now, membership) + delta;
@@ -139,7 +139,7 @@ final class FiguresProjector {
                 if (now.isEmpty()) {
                     pseudonyms.remove(account);
                 } else {
-                    pseudonyms.put(account, now);
+                    pseudonyms.put(account, FiguresStore.storedMemberships(now));
                 }
             });
             newBuckets.put(bucket, pseudonyms.isEmpty() ? null : new Document("_id", bucket).append("k", pseudonyms));
@@ -289,7 +289,7 @@ final class FiguresProjector {
         if (before.get("k") instanceof Document pseudonyms) {
             long weight = 1;
             for (Object memberships : pseudonyms.values()) {
-                weight += 1 + ((Document) memberships).size();
+                weight += 1 + FiguresStore.memberships(memberships).size();
             }
             return weight;
         }

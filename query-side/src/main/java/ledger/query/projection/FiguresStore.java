@@ -206,6 +206,58 @@ public final class FiguresStore {
     }
 
     /**
+     * A pseudonym's memberships as an accounts document keeps them: {@code US|SUBPOENA} for one demand,
+     * {@code US|SUBPOENA=2;DE|OTHER} for more. A string rather than a nested document: a replay writes one per
+     * pseudonym, and a nested document costs the embedded server an object of its own to decode, keep and
+     * encode again. Nested documents written by earlier builds are read as they are.
+     */
+    static Object storedMemberships(Document memberships) {
+        StringBuilder stored = new StringBuilder();
+        memberships.forEach((membership, count) -> {
+            if (!stored.isEmpty()) {
+                stored.append(';');
+            }
+            stored.append(membership);
+            long n = ((Number) count).longValue();
+            if (n != 1) {
+                stored.append('=').append(n);
+            }
+        });
+        return stored.toString();
+    }
+
+    /** The memberships {@link #storedMemberships} keeps, as counts by membership; null for none stored. */
+    static Document memberships(Object stored) {
+        if (stored == null || stored instanceof Document) {
+            return (Document) stored;
+        }
+        String text = (String) stored;
+        Document memberships = new Document();
+        int from = 0;
+        while (from < text.length()) {
+            int end = text.indexOf(';', from);
+            if (end < 0) {
+                end = text.length();
+            }
+            int equals = text.indexOf('=', from);
+            if (equals < 0 || equals > end) {
+                memberships.put(text.substring(from, end), 1L);
+            } else {
+                memberships.put(text.substring(from, equals), Long.parseLong(text, equals + 1, end, 10));
+            }
+            from = end + 1;
+        }
+        return memberships;
+    }
+
+    /** An accounts document's pseudonyms with their memberships stored. */
+    static Document accountsDocument(String key, Map<String, Document> membershipsByPseudonym) {
+        Document pseudonyms = new Document();
+        membershipsByPseudonym.forEach((pseudonym, memberships) -> pseudonyms.put(pseudonym, storedMemberships(memberships)));
+        return new Document("_id", key).append("k", pseudonyms);
+    }
+
+    /**
      * Writes each period's snapshot from its rows as they stand, then the position (with the shape): the
      * snapshot is what readers are served, and the position says which events it includes.
      */

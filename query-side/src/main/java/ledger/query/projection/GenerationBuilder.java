@@ -51,7 +51,7 @@ final class GenerationBuilder {
 
         // per cell its demands by outcome; per accounts document its pseudonyms' memberships
         Map<String, long[]> outcomes = new HashMap<>();
-        Map<String, Document> buckets = new HashMap<>();
+        Map<String, Map<String, Document>> buckets = new HashMap<>();
         for (DemandState d : demands.values()) {
             String period = d.period().toString();
             for (String cell : FiguresProjector.cells(period, d.jurisdiction(), d.legalProcess())) {
@@ -59,12 +59,8 @@ final class GenerationBuilder {
             }
             String membership = FiguresStore.membership(d.jurisdiction(), d.legalProcess());
             for (String account : d.accounts()) {
-                Document pseudonyms = buckets.computeIfAbsent(FiguresStore.bucketKey(period, account), k -> new Document());
-                Document memberships = pseudonyms.get(account, Document.class);
-                if (memberships == null) {
-                    memberships = new Document();
-                    pseudonyms.put(account, memberships);
-                }
+                Document memberships = buckets.computeIfAbsent(FiguresStore.bucketKey(period, account), k -> new HashMap<>())
+                        .computeIfAbsent(account, a -> new Document());
                 memberships.put(membership, FiguresStore.num(memberships, membership) + 1);
             }
         }
@@ -74,8 +70,7 @@ final class GenerationBuilder {
         Map<String, Set<String>> cellsOfOne = new HashMap<>();
         buckets.forEach((key, pseudonyms) -> {
             String period = FiguresStore.periodOfKey(key);
-            for (Object value : pseudonyms.values()) {
-                Document memberships = (Document) value;
+            for (Document memberships : pseudonyms.values()) {
                 Set<String> cells = memberships.size() != 1 ? FiguresProjector.cellsOf(period, memberships)
                         : cellsOfOne.computeIfAbsent(period + "|" + memberships.keySet().iterator().next(),
                                 k -> FiguresProjector.cellsOf(period, memberships));
@@ -99,7 +94,7 @@ final class GenerationBuilder {
         List<Document> rows = new ArrayList<>();
         storedRows.values().forEach(r -> rows.add(FiguresStore.rowDocument(r)));
         List<Document> bucketDocs = new ArrayList<>();
-        buckets.forEach((key, pseudonyms) -> bucketDocs.add(new Document("_id", key).append("k", pseudonyms)));
+        buckets.forEach((key, pseudonyms) -> bucketDocs.add(FiguresStore.accountsDocument(key, pseudonyms)));
 
         long folded = System.nanoTime();
         insert(store.rows, rows, events[0], progress);

@@ -173,6 +173,35 @@ class FiguresProjectorTest {
     }
 
     @Test
+    void membershipsAreStoredAsOneStringAndReadBack() {
+        Document one = new Document("US|SUBPOENA", 1L);
+        Document several = new Document("US|SUBPOENA", 2L).append("DE|OTHER", 1L).append("*|FISA_ORDER", 12L);
+        assertThat(FiguresStore.storedMemberships(one)).isEqualTo("US|SUBPOENA");
+        assertThat(FiguresStore.storedMemberships(several)).isEqualTo("US|SUBPOENA=2;DE|OTHER;*|FISA_ORDER=12");
+        assertThat(FiguresStore.memberships(FiguresStore.storedMemberships(one))).isEqualTo(one);
+        assertThat(FiguresStore.memberships(FiguresStore.storedMemberships(several))).isEqualTo(several);
+        assertThat(FiguresStore.memberships(several)).as("a nested document of an earlier build").isSameAs(several);
+        assertThat(FiguresStore.memberships(null)).isNull();
+    }
+
+    /** Accounts documents of earlier builds kept memberships as nested documents; folding goes on from them. */
+    @Test
+    void accountsDocumentsWithNestedMembershipsAreFollowedLive() {
+        List<FiguresProjector.Recorded> events = log(11, 300);
+        FiguresStore store = store("nested");
+        int half = events.size() / 2;
+        project(store, events.subList(0, half), 29);
+        for (Document accounts : store.accounts.find()) {
+            Document nested = new Document();
+            accounts.get("k", Document.class).forEach((pseudonym, stored) -> nested.put(pseudonym, FiguresStore.memberships(stored)));
+            store.accounts.replaceOne(new Document("_id", accounts.get("_id")), accounts.append("k", nested));
+        }
+        assertThat(store.accounts.find().first().get("k", Document.class).values()).allMatch(Document.class::isInstance);
+        project(store, events.subList(half, events.size()), 29);
+        assertEveryTableEqualsARecount(store, events);
+    }
+
+    @Test
     void aBatchDeliveredAgainChangesNoFigure() {
         List<FiguresProjector.Recorded> events = log(2, 300);
         FiguresStore store = store("b");
