@@ -195,6 +195,7 @@ class ApiDescriptionTest {
     @Test
     void theUiIsServedFromTheJarAndPointedAtTheDescription() {
         for (String side : List.of(ledger.commands, ledger.queries)) {
+            assertThat(get(side + "/v3/api-docs.yaml").status()).as(side + "/v3/api-docs.yaml").isEqualTo(200);
             RunningLedger.Answer redirect = get(side + "/swagger-ui.html");
             assertThat(redirect.status()).as(side + "/swagger-ui.html").isEqualTo(302);
             String location = redirect.headers().get("location").get(0);
