@@ -176,6 +176,7 @@ class ApiDescriptionTest {
             assertThat(side.at("/components/schemas/Problem/properties").fieldNames()).toIterable()
                     .contains("type", "title", "status", "detail", "instance", "field", "requiredRoles");
             assertThat(side.at("/components/schemas/Problem/properties/status/type").asText()).isEqualTo("integer");
+            assertThat(operation(side, Endpoint.of("get", "/actuator/health")).get("security")).as("health: public").isNotNull().isEmpty();
         }
     }
 
