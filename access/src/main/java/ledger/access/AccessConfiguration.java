@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -138,6 +139,15 @@ public class AccessConfiguration {
                 .exceptionHandling(e -> e.authenticationEntryPoint(refusals::unauthenticated).accessDeniedHandler(refusals::denied))
                 .authorizeHttpRequests(a -> a.anyRequest().access(decision));
         return http.build();
+    }
+
+    /**
+     * The side's API description says who may call each operation from the same table that decides it
+     * (springdoc applies it to the description when it is first asked for).
+     */
+    @Bean
+    OpenApiCustomizer apiAccess(AccessRules rules, @Value("${spring.application.name}") String application) {
+        return ApiDescription.access(rules, application.replace("ledger-", "").replace('-', ' '));
     }
 
     /** An authenticated caller: its name is the actor of what it does. */

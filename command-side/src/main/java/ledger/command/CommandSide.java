@@ -48,6 +48,7 @@ public class CommandSide {
         return AccessRules.builder()
                 .open(HttpMethod.GET, "/actuator/health/**")
                 .open(null, "/v3/api-docs/**")
+                .open(HttpMethod.GET, "/v3/api-docs.yaml")
                 .open(null, "/swagger-ui/**")
                 .open(null, "/swagger-ui.html")
                 .allow(HttpMethod.POST, "/api/demands/*/corrections", Role.LEGAL)

@@ -63,6 +63,7 @@ public class QuerySide {
         return AccessRules.builder()
                 .open(HttpMethod.GET, "/actuator/health/**")
                 .open(null, "/v3/api-docs/**")
+                .open(HttpMethod.GET, "/v3/api-docs.yaml")
                 .open(null, "/swagger-ui/**")
                 .open(null, "/swagger-ui.html")
                 .open(HttpMethod.GET, "/api/reports/{period}")

@@ -44,7 +44,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/demands")
 class DemandController {
 
-    private static final Pattern DEMAND_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    static final Pattern DEMAND_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Set<String> RECEIPT = Set.of("demandId", "receivedAt", "jurisdiction", "agency", "legalProcess", "accounts");
     private static final Set<String> DISPOSITION = Set.of("occurredAt");
     private static final Set<String> REJECTION = Set.of("occurredAt", "reason");
