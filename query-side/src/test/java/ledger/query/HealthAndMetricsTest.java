@@ -128,6 +128,7 @@ class HealthAndMetricsTest {
     @Test
     @Order(3)
     void theHeadThePositionAndTheLagFollowTheLogAndReadinessNeedsTheProcessor() {
+        assertThat(ledger.post("/api/demands", receipt("m-7", "GB")).status()).isEqualTo(201);
         long head = headPosition();
         assertThat(head).isPositive();
         awaitMetric(ledger.commands, "ledger_log_head_position", head);
