@@ -47,6 +47,7 @@ public class CommandSide {
     AccessRules accessRules() {
         return AccessRules.builder()
                 .open(HttpMethod.GET, "/actuator/health/**")
+                .allow(HttpMethod.GET, "/actuator/prometheus", Role.values())
                 .open(null, "/v3/api-docs/**")
                 .open(HttpMethod.GET, "/v3/api-docs.yaml")
                 .open(null, "/swagger-ui/**")

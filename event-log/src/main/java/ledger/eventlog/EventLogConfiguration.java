@@ -7,18 +7,23 @@ import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import io.micrometer.core.instrument.binder.mongodb.MongoMetricsCommandListener;
+import io.micrometer.core.instrument.binder.mongodb.MongoMetricsConnectionPoolListener;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * What both sides share: the MongoDB connection (MONGODB_URI, or the embedded default on MONGO_PORT) and the
- * event log on it.
+ * event log on it, with their health and metrics ({@link LogMonitoring}).
  */
 @Configuration(proxyBeanMethods = false)
+@Import(LogMonitoring.class)
 public class EventLogConfiguration {
 
     /**
@@ -26,10 +31,17 @@ public class EventLogConfiguration {
      * failover can roll back a command that was answered (the embedded server answers a write once it is
      * synced to its file). The query side also reads with read concern {@code majority}, so it never counts an
      * event that a failover could still roll back.
+     *
+     * <p>The client is wired here, not by Spring Boot's MongoDB auto-configuration, so the driver's metrics that
+     * Actuator provides (its commands and its connection pool; {@code management.metrics.mongo.*.enabled}) are
+     * attached by hand. Not Boot's customizers: one of them applies {@code spring.data.mongodb.*}, localhost's
+     * default port included, over the URI.
      */
     @Bean(destroyMethod = "close")
     MongoClient mongoClient(@Value("${ledger.mongodb.uri}") String uri,
-                            @Value("${ledger.mongodb.read-majority:false}") boolean readMajority) {
+                            @Value("${ledger.mongodb.read-majority:false}") boolean readMajority,
+                            ObjectProvider<MongoMetricsCommandListener> commandMetrics,
+                            ObjectProvider<MongoMetricsConnectionPoolListener> poolMetrics) {
         MongoClientSettings.Builder settings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(30, TimeUnit.SECONDS))
@@ -37,6 +49,8 @@ public class EventLogConfiguration {
         if (readMajority) {
             settings.readConcern(ReadConcern.MAJORITY);
         }
+        commandMetrics.ifAvailable(settings::addCommandListener);
+        poolMetrics.ifAvailable(listener -> settings.applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(listener)));
         return MongoClients.create(settings.build());
     }
 

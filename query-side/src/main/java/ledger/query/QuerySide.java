@@ -62,6 +62,7 @@ public class QuerySide {
         Role[] viewers = {Role.VIEWER, Role.PUBLISHER, Role.AUDITOR};
         return AccessRules.builder()
                 .open(HttpMethod.GET, "/actuator/health/**")
+                .allow(HttpMethod.GET, "/actuator/prometheus", Role.values())
                 .open(null, "/v3/api-docs/**")
                 .open(HttpMethod.GET, "/v3/api-docs.yaml")
                 .open(null, "/swagger-ui/**")

@@ -42,6 +42,8 @@ final class PackagedLedger implements AutoCloseable {
     final int queryPort;
     /** Whether the sides get {@link TestTokens}' tokens file; else they create their own on the first start. */
     private final boolean testTokens;
+    /** More of the processes' environment ({@code LOG_FORMAT}, say). */
+    final Map<String, String> environment = new java.util.LinkedHashMap<>();
     Process server;
     Process command;
     Process query;
@@ -216,6 +218,7 @@ final class PackagedLedger implements AutoCloseable {
         env.put("MONGO_PORT", Integer.toString(mongoPort));
         env.put("COMMAND_PORT", Integer.toString(commandPort));
         env.put("QUERY_PORT", Integer.toString(queryPort));
+        env.putAll(environment);
         return builder;
     }
 

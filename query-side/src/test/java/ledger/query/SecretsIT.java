@@ -42,7 +42,9 @@ import org.junit.jupiter.api.Test;
  * logged whose account identifiers are distinctive strings, with invalid bodies and wrong tokens among them; then,
  * the ledger stopped, no file the processes wrote (their output and the data folder) and no answer the test got
  * holds a token, an {@code Authorization} header's value or a raw account identifier; the failed authentications
- * are in the log, with the first 8 hex digits of the presented token's SHA-256. Everything is in {@code target/secrets}.
+ * are in the log, with the first 8 hex digits of the presented token's SHA-256. The sides log as
+ * {@code LOG_FORMAT=json} makes them (operations.md): every line of their output is one JSON object, and none
+ * carries a stack trace (a refused request is one line at most). Everything is in {@code target/secrets}.
  */
 class SecretsIT {
 
@@ -71,6 +73,7 @@ class SecretsIT {
             Path tokensFile = ledger.dataDir.resolve("tokens.json");
             Path adminFile = ledger.dataDir.resolve("admin.token");
             assertThat(tokensFile).doesNotExist();
+            ledger.environment.put("LOG_FORMAT", "json");
             ledger.startServer();
             ledger.startSides();
 
@@ -307,6 +310,26 @@ class SecretsIT {
             }
         }
 
+        // ---- LOG_FORMAT=json: one JSON object a line, no stack trace
+        List<String> notJson = new ArrayList<>();
+        int lines = 0;
+        for (String side : List.of("command-side-1.log", "query-side-1.log")) {
+            for (String line : (Iterable<String>) files.get(logs.resolve(side)).lines()::iterator) {
+                lines++;
+                try {
+                    JsonNode entry = JSON.readTree(line);
+                    if (!entry.isObject() || !entry.has("@timestamp") || !entry.has("message")) {
+                        notJson.add(side + ": not a log entry: " + line);
+                    } else if (entry.path("error").has("stack_trace")) {
+                        notJson.add(side + ": a stack trace: " + line.substring(0, Math.min(line.length(), 300)));
+                    }
+                } catch (IOException e) {
+                    notJson.add(side + ": not JSON: " + line);
+                }
+            }
+        }
+        System.out.printf("SecretsIT: %d lines of the sides' logs read as JSON, %d not as they should%n", lines, notJson.size());
+
         System.out.printf("SecretsIT: %d answers and %d files (%s) searched for %d secrets, %d hashes and %d pseudonyms;"
                         + " %d found, %d failed authentications not logged as they should; %d ms in all%n", answers.size(),
                 files.size(), files.keySet().stream().map(p -> logs.relativize(p).toString()).toList(), secrets.size(),
@@ -315,6 +338,7 @@ class SecretsIT {
         missing.forEach(m -> System.out.println("SecretsIT: " + m));
         assertThat(found).as("secrets that left the ledger (files in %s)", logs).isEmpty();
         assertThat(missing).as("failed authentications as logged (in %s)", logs).isEmpty();
+        assertThat(notJson).as("the sides' logs with LOG_FORMAT=json (in %s)", logs).isEmpty();
     }
 
     // ---- the secrets ----

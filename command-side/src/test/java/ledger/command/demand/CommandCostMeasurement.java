@@ -50,6 +50,7 @@ class CommandCostMeasurement {
 
     private static final String URI = TestMongo.embedded();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final java.nio.file.Path TOKENS = ledger.access.TestTokens.file();
 
     @LocalServerPort
     int port;
@@ -57,6 +58,8 @@ class CommandCostMeasurement {
     @DynamicPropertySource
     static void mongo(DynamicPropertyRegistry registry) {
         registry.add("ledger.mongodb.uri", () -> URI);
+        registry.add("ledger.tokens.file", () -> TOKENS.toString());
+        registry.add("ledger.tokens.admin-token-file", () -> TOKENS.resolveSibling("admin.token").toString());
     }
 
     @Test
@@ -288,7 +291,7 @@ class CommandCostMeasurement {
 
         Response post(String path, String json) throws IOException {
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + ledger.access.TestTokens.ADMIN + "\r\nContent-Type: application/json\r\nContent-Length: "
                     + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] request = Arrays.copyOf(head, head.length + body.length);
             System.arraycopy(body, 0, request, head.length, body.length);
