@@ -76,7 +76,7 @@ class QueryApiDescription implements OpenApiCustomizer {
                 "202", answer("requested; follow it at /api/replays/latest", JSON, ref("Replay")),
                 "409", problem("a replay is already requested or running"));
         describe(api, HttpMethod.GET, "/api/replays/latest", o -> o.summary("The latest replay and its progress"),
-                "200", answer("the latest replay", JSON, ref("Replay")), "404", new ApiResponse().description("no replay was ever requested"));
+                "200", answer("the latest replay", JSON, ref("Replay")), "404", problem("no replay was ever requested"));
         describe(api, HttpMethod.GET, "/api/audits/{period}", o -> o.summary("Every table of the period recomputed from the log, "
                         + "compared with the projection (counting rule 14)"),
                 "200", answer("the audit", JSON, ref("Audit")), "400", badPeriod, "503", rebuilding);

@@ -68,6 +68,9 @@ class ReplayTest {
             String h1 = ledger.getQuery("/api/statistics/2013-H1.csv").body();
             String h2 = ledger.getQuery("/api/statistics/2013-H2.csv").body();
             assertThat(h1).contains("NL,").contains("US,");
+            RunningLedger.Answer none = ledger.getQuery("/api/replays/latest");
+            assertThat(none.status()).isEqualTo(404);
+            assertThat(none.json().get("title").asText()).as("a problem detail").isEqualTo("No replay yet");
 
             for (int round = 1; round <= 2; round++) {
                 RunningLedger.Answer accepted = requestReplay(ledger.queries, ledger);

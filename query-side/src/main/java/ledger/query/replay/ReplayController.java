@@ -37,7 +37,7 @@ class ReplayController {
     ResponseEntity<Map<String, Object>> latest() {
         Document replay = figures.latestReplay().orElse(null);
         if (replay == null) {
-            return ResponseEntity.notFound().build();
+            throw Problems.refused(HttpStatus.NOT_FOUND, "No replay yet", "no replay was ever requested on this ledger", null);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("number", replay.get("number"));
