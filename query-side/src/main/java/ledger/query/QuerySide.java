@@ -55,7 +55,8 @@ public class QuerySide {
 
     /**
      * security.md's roles on the query side. Published reports are public: they are published to be read. The
-     * dashboard's page is public too; it asks for a token and offers only what the token's roles allow.
+     * dashboard's page and its script and style are public too; it asks for a token, asks {@code /api/session} (any
+     * valid token) for the token's roles and offers only what they allow.
      */
     @Bean
     AccessRules accessRules() {
@@ -67,6 +68,8 @@ public class QuerySide {
                 .open(HttpMethod.GET, "/v3/api-docs.yaml")
                 .open(null, "/swagger-ui/**")
                 .open(null, "/swagger-ui.html")
+                .open(HttpMethod.GET, "/")
+                .open(HttpMethod.GET, "/dashboard/**")
                 .open(HttpMethod.GET, "/api/reports/{period}")
                 .open(HttpMethod.GET, "/api/reports/{period}/{version}.csv")
                 .allowWithParameter(HttpMethod.GET, "/api/statistics/**", "asOf", Role.AUDITOR)
@@ -81,6 +84,7 @@ public class QuerySide {
                 .allow(HttpMethod.GET, "/api/demands/{id}", Role.RECORDER, Role.LEGAL, Role.AUDITOR)
                 .allow(HttpMethod.POST, "/api/log/import")
                 .allow(HttpMethod.GET, "/api/log/**", Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/session", Role.values())
                 .build();
     }
 
