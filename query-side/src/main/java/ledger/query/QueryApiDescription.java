@@ -116,6 +116,10 @@ class QueryApiDescription implements OpenApiCustomizer {
                 , "201", answer("imported; the projections then build as after a replay", JSON, ref("LogHead")),
                 "409", problem("the ledger holds events, or an append came in the middle of the import"),
                 "422", problem("a broken line (`field`: `line N`); nothing stored"));
+        describe(api, HttpMethod.GET, "/api/session", o -> o.summary("Who the token is, and its roles (what the dashboard offers)"),
+                answer("the caller", JSON, ref("Session")));
+        describe(api, HttpMethod.GET, "/", o -> o.summary("The dashboard (operations.md); it asks for a token itself"),
+                answer("the page", org.springframework.http.MediaType.TEXT_HTML_VALUE, ApiDescription.schema("string")));
 
         patterns(api);
     }
@@ -212,6 +216,7 @@ class QueryApiDescription implements OpenApiCustomizer {
         components.addSchemas("DemandPage", object("demands:[#DemandSummary]", "next:string")
                 .description("next: the after of the following page, null on the last"));
         components.addSchemas("LogHead", object("position:integer", "hash:string"));
+        components.addSchemas("Session", object("actor:string", "roles:[string]"));
         components.addSchemas("LogVerification", object("position:integer", "hash:string", "valid:boolean",
                 "firstBrokenPosition:integer"));
     }
