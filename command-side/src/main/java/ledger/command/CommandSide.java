@@ -4,6 +4,7 @@ import ledger.access.AccessConfiguration;
 import ledger.access.AccessRules;
 import ledger.access.Role;
 import ledger.access.TokenTool;
+import ledger.command.importing.LogImport;
 import ledger.eventlog.EventLogConfiguration;
 import org.springframework.http.HttpMethod;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
@@ -26,6 +27,10 @@ public class CommandSide {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("token")) { // ./run token: no ledger needed
             TokenTool.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("import")) { // ./run import: a client of a running ledger, no Spring
+            LogImport.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         // Axon reads this switch from the system properties, not from Spring's environment

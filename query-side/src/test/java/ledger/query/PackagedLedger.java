@@ -160,6 +160,22 @@ final class PackagedLedger implements AutoCloseable {
         return new ToolRun(tool.exitValue(), output);
     }
 
+    /**
+     * {@code java -jar command-side-exec.jar import ARGS...} on the data folder, as {@code ./run import} runs it (its
+     * default URL, the command side's port, and its default token, {@code DATA_DIR/admin.token}, are this ledger's),
+     * with the environment's additions; started, not awaited. Its output goes to {@code <name>.out} and {@code .err}.
+     */
+    Process startImport(String name, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-jar", commandSideJar().toString(), "import"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = builder(command).redirectOutput(logs.resolve(name + ".out").toFile())
+                .redirectError(logs.resolve(name + ".err").toFile());
+        builder.environment().putAll(env);
+        Process tool = builder.start();
+        tool.getOutputStream().close();
+        return tool;
+    }
+
     /** A clean stop (SIGTERM), as Ctrl-C on ./run: the sides first, the database last. */
     void stopAll() throws InterruptedException {
         for (Process p : List.of(query, command, server)) {

@@ -51,6 +51,8 @@ class DemandController {
     private static final Set<String> CORRECTION = Set.of("receivedAt", "jurisdiction", "agency", "legalProcess", "accounts");
     /** A concurrent command on the same demand won; the command is re-run against the new state. */
     private static final int ATTEMPTS = 3;
+    /** The header a repeat that stored nothing carries (the name Stripe's API uses for the same purpose). */
+    static final String REPLAYED = "Idempotent-Replayed";
 
     private final CommandGateway commands;
     private final MongoEventLog log;
@@ -153,10 +155,12 @@ class DemandController {
             log.takeLastAppended();
             try {
                 commands.sendAndWait(GenericCommandMessage.asCommandMessage(sending).andMetaData(metaData));
-                long position = log.takeLastAppended().map(p -> p[1])
-                        .or(() -> log.firstPositionOf(demandId)) // an idempotent repeat of a receipt stores nothing
-                        .orElse(0L);
-                return new Created(demandId, position, kind.equals("receive"));
+                Optional<long[]> appended = log.takeLastAppended();
+                if (appended.isPresent()) {
+                    return new Created(demandId, appended.get()[1], kind.equals("receive"), false);
+                }
+                // an idempotent repeat of a receipt (the same body again) stores nothing
+                return new Created(demandId, log.firstPositionOf(demandId).orElse(0L), kind.equals("receive"), true);
             } catch (MongoEventLog.IdempotencyKeyTaken e) {
                 return answerForKey(key, requestHash, kind).orElseThrow(() -> e);
             } catch (AggregateStreamCreationException | DemandRefused.InvalidField e) {
@@ -199,15 +203,17 @@ class DemandController {
         if (!requestHash.equals(earlier.get().requestHash())) {
             throw new IdempotencyKeyReused(key);
         }
-        return Optional.of(new Created(earlier.get().aggregateIdentifier(), earlier.get().lastPosition(), kind.equals("receive")));
+        return Optional.of(new Created(earlier.get().aggregateIdentifier(), earlier.get().lastPosition(), kind.equals("receive"), true));
     }
 
     /**
      * A command's answer: {@code 201}, {@code {"demandId","position"}} and, for a receipt, the demand's
      * {@code Location}. Written straight to the response: Spring's message converters (content negotiation,
-     * Jackson for a two-field object) cost more than the rest of answering.
+     * Jackson for a two-field object) cost more than the rest of answering. A repeat that stored nothing (the same
+     * Idempotency-Key and body, or a receipt's same body) answers as the first time did, plus
+     * {@code Idempotent-Replayed: true}, so a client that resends (an import run again) can tell what it stored.
      */
-    record Created(String demandId, long position, boolean receipt) {
+    record Created(String demandId, long position, boolean receipt, boolean replayed) {
 
         void writeTo(HttpServletResponse response) throws IOException {
             StringBuilder json = new StringBuilder(48 + demandId.length()).append("{\"demandId\":");
@@ -216,6 +222,9 @@ class DemandController {
             response.setStatus(HttpServletResponse.SC_CREATED);
             if (receipt) {
                 response.setHeader(HttpHeaders.LOCATION, URI.create("/api/demands/" + demandId).toASCIIString());
+            }
+            if (replayed) {
+                response.setHeader(REPLAYED, "true");
             }
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             response.setContentLength(body.length);

@@ -162,13 +162,16 @@ abstract class CommandApiContract {
         assertThat(first.status()).isEqualTo(201);
         long head = log.headPosition();
         assertThat(first.body().get("position").asLong()).isEqualTo(head);
+        assertThat(first.raw().headers().firstValue("Idempotent-Replayed")).as("a first answer stored its event").isEmpty();
         Answer again = post("/api/demands", receipt(id, "US"), "Idempotency-Key", key);
         assertThat(again.status()).isEqualTo(201);
         assertThat(again.raw().headers().firstValue("Location")).contains("/api/demands/" + id);
         assertThat(again.body()).isEqualTo(first.body());
+        assertThat(again.raw().headers().firstValue("Idempotent-Replayed")).as("a repeat says it stored nothing").contains("true");
         Answer otherKey = post("/api/demands", receipt(id, "US"), "Idempotency-Key", key + "-other");
         assertThat(otherKey.status()).isEqualTo(201);
         assertThat(otherKey.body()).isEqualTo(first.body());
+        assertThat(otherKey.raw().headers().firstValue("Idempotent-Replayed")).as("the same receipt again stored nothing").contains("true");
         assertProblem(post("/api/demands", receipt(id, "GB"), "Idempotency-Key", key), 422, "Idempotency-Key");
         assertProblem(post("/api/demands", receipt(id, "GB"), "Idempotency-Key", key + "-another"), 409, "demandId");
         assertThat(log.headPosition()).isEqualTo(head);
@@ -220,16 +223,20 @@ abstract class CommandApiContract {
         String key = "key-" + id;
         Answer first = post("/api/demands/" + id + "/subscriber-disclosures", AT, "Idempotency-Key", key);
         long head = log.headPosition();
+        assertThat(first.raw().headers().firstValue("Idempotent-Replayed")).isEmpty();
         Answer again = post("/api/demands/" + id + "/subscriber-disclosures", AT, "Idempotency-Key", key);
         assertThat(again.status()).isEqualTo(201);
         assertThat(again.body()).isEqualTo(first.body());
+        assertThat(again.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(log.headPosition()).isEqualTo(head);
         assertProblem(post("/api/demands/" + id + "/subscriber-disclosures", "{\"occurredAt\":\"2014-03-04T10:15:00Z\"}",
                 "Idempotency-Key", key), 422, "Idempotency-Key");
         assertProblem(post("/api/demands/" + id + "/content-disclosures", AT, "Idempotency-Key", key), 422, "Idempotency-Key");
         assertThat(log.headPosition()).isEqualTo(head);
         // without a key, a second disclosure is a supplemental disclosure
-        assertThat(post("/api/demands/" + id + "/subscriber-disclosures", AT).status()).isEqualTo(201);
+        Answer supplemental = post("/api/demands/" + id + "/subscriber-disclosures", AT);
+        assertThat(supplemental.status()).isEqualTo(201);
+        assertThat(supplemental.raw().headers().firstValue("Idempotent-Replayed")).isEmpty();
         assertThat(log.headPosition()).isEqualTo(head + 1);
     }
 

@@ -21,7 +21,7 @@ class CreatedAnswerTest {
             answer.put("demandId", id);
             answer.put("position", 9_007_199_254_740_993L);
             MockHttpServletResponse response = new MockHttpServletResponse();
-            new DemandController.Created(id, 9_007_199_254_740_993L, false).writeTo(response);
+            new DemandController.Created(id, 9_007_199_254_740_993L, false, false).writeTo(response);
             assertThat(response.getContentAsByteArray()).as(id).isEqualTo(jackson.writeValueAsBytes(answer));
             assertThat(jackson.readTree(response.getContentAsString(StandardCharsets.UTF_8)).get("demandId").asText()).isEqualTo(id);
         }
@@ -30,14 +30,14 @@ class CreatedAnswerTest {
     @Test
     void aReceiptAnswersItsLocationAndEveryAnswerIsJson() throws Exception {
         MockHttpServletResponse receipt = new MockHttpServletResponse();
-        new DemandController.Created("2014-H1-US-1", 7, true).writeTo(receipt);
+        new DemandController.Created("2014-H1-US-1", 7, true, false).writeTo(receipt);
         assertThat(receipt.getStatus()).isEqualTo(201);
         assertThat(receipt.getHeader("Location")).isEqualTo("/api/demands/2014-H1-US-1");
         assertThat(receipt.getContentType()).isEqualTo("application/json");
         assertThat(receipt.getContentLength()).isEqualTo(receipt.getContentAsByteArray().length);
         assertThat(receipt.getContentAsString()).isEqualTo("{\"demandId\":\"2014-H1-US-1\",\"position\":7}");
         MockHttpServletResponse disposition = new MockHttpServletResponse();
-        new DemandController.Created("2014-H1-US-1", 8, false).writeTo(disposition);
+        new DemandController.Created("2014-H1-US-1", 8, false, false).writeTo(disposition);
         assertThat(disposition.getHeader("Location")).isNull();
         assertThat(disposition.getContentType()).isEqualTo("application/json");
     }
