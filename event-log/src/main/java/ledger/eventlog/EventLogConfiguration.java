@@ -54,6 +54,12 @@ public class EventLogConfiguration {
         return MongoClients.create(settings.build());
     }
 
+    /** Instants as the log writes them, read without the JDK's formatter: {@link CanonicalInstants}. */
+    @Bean
+    org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer canonicalInstants() {
+        return builder -> builder.deserializerByType(java.time.Instant.class, new CanonicalInstants());
+    }
+
     @Bean
     MongoDatabase ledgerDatabase(MongoClient client, @Value("${ledger.mongodb.uri}") String uri) {
         String name = new ConnectionString(uri).getDatabase();

@@ -102,6 +102,18 @@ abstract class CommandApiContract {
         assertThat(a.body().get("detail").asText()).contains(field.equals("body") ? "" : field);
     }
 
+    /** The events' instants are read back by the log's own reader, not the JDK's formatter (a third of a replay's decoding). */
+    @Test
+    void theEventSerializerReadsInstantsByArithmetic() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper =
+                ((org.axonframework.serialization.json.JacksonSerializer) log.getEventSerializer()).getObjectMapper();
+        com.fasterxml.jackson.databind.deser.DefaultDeserializationContext context =
+                ((com.fasterxml.jackson.databind.deser.DefaultDeserializationContext) mapper.getDeserializationContext())
+                        .createInstance(mapper.getDeserializationConfig(), null, null);
+        assertThat(context.findRootValueDeserializer(mapper.constructType(java.time.Instant.class)).getClass().getSimpleName())
+                .isEqualTo("CanonicalInstants");
+    }
+
     @Test
     void aReceiptAnswers201WithItsLocationAndLogPosition() throws Exception {
         String id = newId();
