@@ -137,11 +137,26 @@ class DemandController {
             if (key.isBlank() || key.length() > 200) {
                 throw new DemandRefused.InvalidField("Idempotency-Key", "the Idempotency-Key header must be 1 to 200 characters");
             }
-            Optional<Created> earlier = answerForKey(key, requestHash, kind);
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
         }
+        // A key is looked up only when the command does not simply succeed: a first-time command (the usual case, an
+        // import's every line) pays no lookup; a repeat either collides on the log's unique key or is refused by the
+        // demand as it stands now, and then answers as the first time did.
+        try {
+            return attempt(demandId, kind, command, key, requestHash);
+        } catch (IdempotencyKeyReused | MongoEventLog.IdempotencyKeyTaken e) {
+            throw e;
+        } catch (RuntimeException refused) {
+            if (key != null) {
+                Optional<Created> earlier = answerForKey(key, requestHash, kind);
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            throw refused;
+        }
+    }
+
+    private Created attempt(String demandId, String kind, Object command, String key, String requestHash) {
         MetaData metaData = MetaData.with("actor", AccessConfiguration.actor());
         if (key != null) {
             metaData = metaData.and("idempotencyKey", key).and("requestHash", requestHash);
