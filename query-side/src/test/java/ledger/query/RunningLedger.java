@@ -167,6 +167,23 @@ final class RunningLedger implements AutoCloseable {
     }
 
     /**
+     * A command with an Idempotency-Key, sent again if its connection was lost before an answer (a pooled keep-alive
+     * connection the server closed as it was reused): the key makes sending it again safe.
+     */
+    private Answer keyed(String path, String body, String key) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return send(HttpRequest.newBuilder(URI.create(commands + path)).header("Content-Type", "application/json")
+                        .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            } catch (UncheckedIOException lost) {
+                if (attempt == 3) {
+                    throw lost;
+                }
+            }
+        }
+    }
+
+    /**
      * Sends a fixture's operator log through the command API with several clients, each demand's commands in
      * log order on one client (as the acceptance client does); answers the highest position acknowledged.
      */
@@ -181,21 +198,23 @@ final class RunningLedger implements AutoCloseable {
                 }
             }
         }
-        List<List<JsonNode>> parts = new ArrayList<>();
+        List<List<Integer>> parts = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             parts.add(new ArrayList<>());
         }
-        for (JsonNode c : all) {
-            parts.get(Math.floorMod(c.get("demandId").asText().hashCode(), clients)).add(c);
+        for (int line = 0; line < all.size(); line++) {
+            parts.get(Math.floorMod(all.get(line).get("demandId").asText().hashCode(), clients)).add(line);
         }
+        String run = fixture + "-" + System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<Long>> results = new ArrayList<>();
-            for (List<JsonNode> part : parts) {
+            for (List<Integer> part : parts) {
                 results.add(pool.submit(() -> {
                     long highest = 0;
-                    for (JsonNode c : part) {
-                        Answer a = post(FixtureCommands.path(c), FixtureCommands.body(c));
+                    for (int line : part) {
+                        JsonNode c = all.get(line);
+                        Answer a = keyed(FixtureCommands.path(c), FixtureCommands.body(c), run + "-" + line);
                         if (a.status() != 201) {
                             throw new AssertionError("command " + c + " answered " + a.status() + " " + a.body());
                         }
