@@ -60,11 +60,20 @@ public class AccessConfiguration {
 
     /** The name of whoever makes the current request: a token's name or a JWT's actor. */
     public static String actor() {
+        return caller().getName();
+    }
+
+    /** The roles of whoever makes the current request. */
+    public static Set<Role> roles() {
+        return caller().roles();
+    }
+
+    private static Authenticated caller() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || !authentication.isAuthenticated() || !(authentication instanceof Authenticated)) {
+        if (authentication == null || !authentication.isAuthenticated() || !(authentication instanceof Authenticated caller)) {
             throw new IllegalStateException("no authenticated caller");
         }
-        return authentication.getName();
+        return caller;
     }
 
     @Bean(destroyMethod = "close")

@@ -5,12 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import ledger.access.AccessConfiguration;
 import ledger.access.Role;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -24,10 +20,9 @@ class SessionController {
 
     @GetMapping("/api/session")
     Map<String, Object> session() {
-        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
-        Set<String> granted = caller.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
-        // access grants each role as the authority ROLE_<id>; answered in security.md's order
-        List<String> roles = Arrays.stream(Role.values()).map(Role::id).filter(id -> granted.contains("ROLE_" + id)).toList();
+        Set<Role> granted = AccessConfiguration.roles();
+        // answered in security.md's order
+        List<String> roles = Arrays.stream(Role.values()).filter(granted::contains).map(Role::id).toList();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("actor", AccessConfiguration.actor());
         answer.put("roles", roles);
