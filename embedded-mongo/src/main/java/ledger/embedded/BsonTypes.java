@@ -5,7 +5,6 @@ import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
-import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
@@ -86,7 +85,7 @@ final class BsonTypes {
         @Override
         public void write(WriteBuffer out, Document document) {
             ByteBuf encoded = scratch();
-            BsonEncoder.encodeDocument(document, encoded);
+            Bson.writeDocument(document, encoded);
             put(out, encoded);
         }
 
@@ -132,7 +131,7 @@ final class BsonTypes {
                 } else {
                     out.put(PRESENT);
                     ByteBuf encoded = scratch();
-                    BsonEncoder.encodeDocument(new Document("v", value), encoded);
+                    Bson.writeDocument(new Document("v", value), encoded);
                     put(out, encoded);
                 }
             }

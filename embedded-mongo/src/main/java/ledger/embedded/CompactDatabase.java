@@ -75,7 +75,41 @@ final class CompactDatabase extends AbstractSynchronizedMongoDatabase<Object> {
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String fullName = getFullCollectionNamespace(collectionName);
         MVMap<String, Object> metaMap = store.openMap(META_PREFIX + fullName);
-        return new H2Collection(this, collectionName, options, documents(store, DATABASES_PREFIX + fullName), metaMap, cursorRegistry);
+        return new Collection(this, collectionName, options, documents(store, DATABASES_PREFIX + fullName), metaMap, cursorRegistry);
+    }
+
+    /**
+     * mongo-java-server's H2 collection without its running total of the documents' size: it encodes every
+     * document it inserts, replaces or removes once more to measure it, and rewrites the collection's meta map
+     * each time. The size is what the collection's statistics report; it is measured when they are asked for.
+     */
+    private static final class Collection extends H2Collection {
+        private final MVMap<Object, Document> documents;
+
+        Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> documents,
+                   MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+            super(database, name, options, documents, metaMap, cursorRegistry);
+            this.documents = documents;
+        }
+
+        @Override
+        protected boolean tracksDataSize() {
+            return false;
+        }
+
+        @Override
+        protected int getDataSize() {
+            if (documents == null) {
+                return 0; // asked by the constructor, for its debug log, before this collection is set up
+            }
+            long size = 0;
+            io.netty.buffer.ByteBuf buffer = io.netty.buffer.Unpooled.buffer(4096);
+            for (Document document : documents.values()) {
+                Bson.writeDocument(document, buffer.clear());
+                size += buffer.readableBytes();
+            }
+            return (int) Math.min(Integer.MAX_VALUE, size);
+        }
     }
 
     @Override

@@ -1,6 +1,5 @@
 package ledger.embedded;
 
-import de.bwaldvogel.mongo.MongoServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +29,12 @@ public final class EmbeddedMongo {
 
     private final MVStore store;
     private final DurableBackend backend;
-    private final MongoServer server;
+    private final WireServer server;
 
     private EmbeddedMongo(Path file) {
         this.store = open(file);
         this.backend = new DurableBackend(store, file.getParent());
-        this.server = new MongoServer(backend);
+        this.server = new WireServer(backend);
     }
 
     static MVStore open(Path file) {
@@ -58,17 +57,17 @@ public final class EmbeddedMongo {
             throw new java.io.UncheckedIOException("cannot prepare the data folder " + dataDir, e);
         }
         EmbeddedMongo embedded = new EmbeddedMongo(dataDir.resolve(FILE));
-        embedded.server.bind(new InetSocketAddress(host, port), 1, WORKER_THREADS);
+        embedded.server.bind(new InetSocketAddress(host, port), WORKER_THREADS);
         return embedded;
     }
 
     InetSocketAddress address() {
-        return server.getLocalAddress();
+        return server.address();
     }
 
     /** Stops listening, lets the writes in flight become durable, and closes the file rewritten to its live data. */
     void stop() {
-        server.shutdownNow();
+        server.shutdown();
         backend.close();
         closeCompacted(store);
     }

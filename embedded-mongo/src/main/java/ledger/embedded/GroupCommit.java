@@ -2,7 +2,6 @@ package ledger.embedded;
 
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
-import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -167,7 +166,7 @@ final class GroupCommit implements AutoCloseable {
         ByteBuf body = scratch.clear();
         byte[] name = database.getBytes(StandardCharsets.UTF_8);
         body.writeShort(name.length).writeBytes(name);
-        BsonEncoder.encodeDocument(command, body);
+        Bson.writeDocument(command, body);
         ByteBuf record = Unpooled.buffer(RECORD_HEADER + body.readableBytes());
         record.writeInt(body.readableBytes()).writeLong(ticket).writeInt(crc(ticket, body.nioBuffer())).writeBytes(body);
         return record;

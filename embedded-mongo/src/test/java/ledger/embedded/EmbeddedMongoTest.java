@@ -34,6 +34,30 @@ class EmbeddedMongoTest {
         return MongoClients.create("mongodb://127.0.0.1:" + embedded.address().getPort());
     }
 
+    /** A collection's statistics give its documents' size, measured when asked (no running total is kept). */
+    @Test
+    void statisticsMeasureTheDocumentsWhenAsked() {
+        EmbeddedMongo embedded = EmbeddedMongo.start(dataDir, "127.0.0.1", 0);
+        try (MongoClient client = client(embedded)) {
+            MongoCollection<org.bson.RawBsonDocument> rows = client.getDatabase("ledger").getCollection("rows", org.bson.RawBsonDocument.class);
+            MongoCollection<Document> documents = client.getDatabase("ledger").getCollection("rows");
+            for (int i = 0; i < 50; i++) {
+                documents.insertOne(new Document("_id", "r" + i).append("requests", (long) i).append("label", "Zürich " + i));
+            }
+            documents.replaceOne(new Document("_id", "r3"), new Document("_id", "r3").append("requests", 3L).append("more", List.of(1, 2, 3)));
+            documents.deleteOne(new Document("_id", "r4"));
+            long size = 0;
+            for (org.bson.RawBsonDocument row : rows.find()) {
+                size += row.getByteBuffer().remaining();
+            }
+            Document stats = client.getDatabase("ledger").runCommand(new Document("collStats", "rows"));
+            assertThat(((Number) stats.get("count")).longValue()).isEqualTo(49);
+            assertThat(((Number) stats.get("size")).longValue()).isEqualTo(size);
+        } finally {
+            embedded.stop();
+        }
+    }
+
     @Test
     void documentsAndUniqueIndexesSurviveARestart() {
         EmbeddedMongo first = EmbeddedMongo.start(dataDir, "127.0.0.1", 0);

@@ -25,6 +25,8 @@ final class LogScan {
         Object read(String type, String revision, String json);
     }
 
+    private static final int DECODERS = Integer.getInteger("ledger.scan.decoders", 2);
+
     private final MongoCollection<Document> commits;
     private final Payloads payloads;
 
@@ -43,7 +45,9 @@ final class LogScan {
         Map<String, long[]> nextSequence = new HashMap<>(expectedDemands);
         Map<String, TreeMap<Long, LoggedEvent>> heldBack = new HashMap<>();
         Document filter = filtered ? new Document("_id", new Document("$lte", upTo)) : new Document();
-        ReadAhead prefetch = new ReadAhead(commits, filter, "event-log-scan", (commit, out) -> {
+        // two threads decode (deserializing the payloads is the pipeline's slowest stage); their batches may come out of
+        // order, which the per-demand sequences below put right
+        ReadAhead prefetch = new ReadAhead(commits, filter, "event-log-scan", DECODERS, (commit, out) -> {
             for (LoggedEvent event : events(commit)) {
                 if (event.position() <= upTo) {
                     out.add(event);

@@ -108,7 +108,7 @@ final class FiguresProjector {
         membershipDeltas.forEach((bucket, ofBucket) -> {
             String period = FiguresStore.periodOfKey(bucket);
             Document old = bucketDocs.get(bucket);
-            Document pseudonyms = old == null ? new Document() : new Document(old.get("k", Document.class));
+            Document pseudonyms = old == null ? new Document() : FiguresStore.pseudonyms(old);
             ofBucket.forEach((account, deltas) -> {
                 Document was = FiguresStore.memberships(pseudonyms.get(account));
                 Document now = was == null ? new Document() : new Document(was);
@@ -142,7 +142,7 @@ final class FiguresProjector {
                     pseudonyms.put(account, FiguresStore.storedMemberships(now));
                 }
             });
-            newBuckets.put(bucket, pseudonyms.isEmpty() ? null : new Document("_id", bucket).append("k", pseudonyms));
+            newBuckets.put(bucket, pseudonyms.isEmpty() ? null : FiguresStore.bucketDocument(bucket, pseudonyms));
         });
 
         Map<String, Document> rowDocs = FiguresStore.byId(store.rows, cellDeltas.keySet().stream().map(FiguresProjector::rowKeyOfCell)
@@ -286,9 +286,9 @@ final class FiguresProjector {
         if (before == null) {
             return 1;
         }
-        if (before.get("k") instanceof Document pseudonyms) {
+        if (before.containsKey("k")) {
             long weight = 1;
-            for (Object memberships : pseudonyms.values()) {
+            for (Object memberships : FiguresStore.pseudonyms(before).values()) {
                 weight += 1 + FiguresStore.memberships(memberships).size();
             }
             return weight;

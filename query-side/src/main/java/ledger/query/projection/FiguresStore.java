@@ -254,7 +254,43 @@ public final class FiguresStore {
     static Document accountsDocument(String key, Map<String, Document> membershipsByPseudonym) {
         Document pseudonyms = new Document();
         membershipsByPseudonym.forEach((pseudonym, memberships) -> pseudonyms.put(pseudonym, storedMemberships(memberships)));
-        return new Document("_id", key).append("k", pseudonyms);
+        return bucketDocument(key, pseudonyms);
+    }
+
+    /**
+     * An accounts document: its pseudonyms, each with its stored memberships ({@link #storedMemberships}), as one
+     * string, a line {@code <pseudonym> <memberships>} each. One string rather than a field per pseudonym: the
+     * embedded server decodes, keeps and encodes again every field of a document it stores (a replay writes
+     * tens of thousands of pseudonyms, and each batch of live events rewrites the documents it touches).
+     */
+    static Document bucketDocument(String key, Document storedByPseudonym) {
+        StringBuilder k = new StringBuilder(storedByPseudonym.size() * 84);
+        storedByPseudonym.forEach((pseudonym, stored) -> {
+            Object memberships = stored instanceof Document nested ? storedMemberships(nested) : stored;
+            k.append(pseudonym).append(' ').append(memberships).append('\n');
+        });
+        return new Document("_id", key).append("k", k.toString());
+    }
+
+    /**
+     * The pseudonyms of an accounts document with their stored memberships, in a document of their own; an
+     * earlier build's document (a field per pseudonym, memberships nested or not) is read as it is.
+     */
+    static Document pseudonyms(Document bucket) {
+        Object k = bucket.get("k");
+        if (k instanceof Document nested) {
+            return new Document(nested);
+        }
+        String text = (String) k;
+        Document pseudonyms = new Document();
+        int from = 0;
+        while (from < text.length()) {
+            int space = text.indexOf(' ', from);
+            int end = text.indexOf('\n', space);
+            pseudonyms.put(text.substring(from, space), text.substring(space + 1, end));
+            from = end + 1;
+        }
+        return pseudonyms;
     }
 
     /**

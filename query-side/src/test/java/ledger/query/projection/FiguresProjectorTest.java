@@ -184,18 +184,26 @@ class FiguresProjectorTest {
         assertThat(FiguresStore.memberships(null)).isNull();
     }
 
-    /** Accounts documents of earlier builds kept memberships as nested documents; folding goes on from them. */
+    /**
+     * Accounts documents of earlier builds kept a field per pseudonym, its memberships a nested document or a
+     * string; folding goes on from them. This build keeps a document's pseudonyms as one string.
+     */
     @Test
-    void accountsDocumentsWithNestedMembershipsAreFollowedLive() {
+    void accountsDocumentsOfEarlierBuildsAreFollowedLive() {
         List<FiguresProjector.Recorded> events = log(11, 300);
         FiguresStore store = store("nested");
         int half = events.size() / 2;
         project(store, events.subList(0, half), 29);
+        int converted = 0;
         for (Document accounts : store.accounts.find()) {
-            Document nested = new Document();
-            accounts.get("k", Document.class).forEach((pseudonym, stored) -> nested.put(pseudonym, FiguresStore.memberships(stored)));
-            store.accounts.replaceOne(new Document("_id", accounts.get("_id")), accounts.append("k", nested));
+            assertThat(accounts.get("k")).isInstanceOf(String.class);
+            boolean nestedMemberships = converted++ % 2 == 0;
+            Document earlier = new Document();
+            FiguresStore.pseudonyms(accounts).forEach((pseudonym, stored) ->
+                    earlier.put(pseudonym, nestedMemberships ? FiguresStore.memberships(stored) : stored));
+            store.accounts.replaceOne(new Document("_id", accounts.get("_id")), accounts.append("k", earlier));
         }
+        assertThat(converted).isGreaterThan(10);
         assertThat(store.accounts.find().first().get("k", Document.class).values()).allMatch(Document.class::isInstance);
         project(store, events.subList(half, events.size()), 29);
         assertEveryTableEqualsARecount(store, events);
