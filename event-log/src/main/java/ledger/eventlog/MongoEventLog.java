@@ -908,22 +908,40 @@ public class MongoEventLog extends AbstractEventStorageEngine {
      * it would have to be applied here too.
      */
     private Object payload(String type, String revision, String json) {
-        Serializer serializer = getEventSerializer();
-        if (serializer instanceof org.axonframework.serialization.json.JacksonSerializer jackson) {
-            com.fasterxml.jackson.databind.ObjectReader reader = payloadReaders.computeIfAbsent(type, t -> {
-                Class<?> payloadClass = jackson.classForType(new org.axonframework.serialization.SimpleSerializedType(t, revision));
-                return org.axonframework.serialization.UnknownSerializedType.class.equals(payloadClass) ? null
-                        : jackson.getObjectMapper().readerFor(payloadClass);
-            });
-            if (reader != null) {
-                try {
-                    return reader.readValue(json);
-                } catch (java.io.IOException e) {
-                    throw new org.axonframework.serialization.SerializationException("cannot read a " + type + " from the log", e);
-                }
+        com.fasterxml.jackson.databind.ObjectReader reader = payloadReader(type, revision);
+        if (reader != null) {
+            try {
+                return reader.readValue(json);
+            } catch (java.io.IOException e) {
+                throw new org.axonframework.serialization.SerializationException("cannot read a " + type + " from the log", e);
             }
         }
-        return serializer.deserialize(new org.axonframework.serialization.SimpleSerializedObject<>(json, String.class, type, revision));
+        return getEventSerializer().deserialize(new org.axonframework.serialization.SimpleSerializedObject<>(json, String.class, type, revision));
+    }
+
+    /** {@link #payload(String, String, String)} from the JSON's UTF-8 bytes, as the log stores them. */
+    private Object payload(String type, String revision, byte[] json, int offset, int length) {
+        com.fasterxml.jackson.databind.ObjectReader reader = json == null ? null : payloadReader(type, revision);
+        if (reader != null) {
+            try {
+                return reader.readValue(json, offset, length);
+            } catch (java.io.IOException e) {
+                throw new org.axonframework.serialization.SerializationException("cannot read a " + type + " from the log", e);
+            }
+        }
+        return payload(type, revision, json == null ? null : new String(json, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The reader of a payload type when the event serializer is Jackson's and knows the type; null otherwise. */
+    private com.fasterxml.jackson.databind.ObjectReader payloadReader(String type, String revision) {
+        if (!(getEventSerializer() instanceof org.axonframework.serialization.json.JacksonSerializer jackson)) {
+            return null;
+        }
+        return payloadReaders.computeIfAbsent(type, t -> {
+            Class<?> payloadClass = jackson.classForType(new org.axonframework.serialization.SimpleSerializedType(t, revision));
+            return org.axonframework.serialization.UnknownSerializedType.class.equals(payloadClass) ? null
+                    : jackson.getObjectMapper().readerFor(payloadClass);
+        });
     }
 
     private final Map<String, com.fasterxml.jackson.databind.ObjectReader> payloadReaders = new java.util.concurrent.ConcurrentHashMap<>();
