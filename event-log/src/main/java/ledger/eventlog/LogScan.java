@@ -25,8 +25,6 @@ final class LogScan {
         Object read(String type, String revision, byte[] json, int offset, int length);
     }
 
-    private static final int DECODERS = Integer.getInteger("ledger.scan.decoders", 2);
-
     private final MongoCollection<Document> commits;
     private final Payloads payloads;
 
@@ -47,7 +45,7 @@ final class LogScan {
         Document filter = filtered ? new Document("_id", new Document("$lte", upTo)) : new Document();
         // two threads decode (deserializing the payloads is the pipeline's slowest stage); their batches may come out of
         // order, which the per-demand sequences below put right
-        ReadAhead prefetch = new ReadAhead(commits, filter, "event-log-scan", DECODERS, (commit, out) -> {
+        ReadAhead prefetch = new ReadAhead(commits, filter, "event-log-scan", 2, (commit, out) -> {
             for (LoggedEvent event : events(commit)) {
                 if (event.position() <= upTo) {
                     out.add(event);
@@ -211,7 +209,7 @@ final class LogScan {
 
         private List<LoggedEvent> read() {
             long first = 0;
-            List<LoggedEvent> events = null;
+            List<Event> events = null;
             int end = start + int32(start);
             at = start + 4;
             while (at < end - 1) {
@@ -236,7 +234,7 @@ final class LogScan {
                             return null;
                         }
                         skipName();
-                        LoggedEvent event = event(first + events.size());
+                        Event event = event();
                         if (event == null) {
                             return null;
                         }
@@ -250,17 +248,21 @@ final class LogScan {
             if (events == null) {
                 return null;
             }
-            // the position is the commit's first plus the event's index, known only once _id is read
-            List<LoggedEvent> positioned = new ArrayList<>(events.size());
+            // an event's position is the commit's first plus its index: known once _id is read, wherever it lies
+            List<LoggedEvent> logged = new ArrayList<>(events.size());
             for (int i = 0; i < events.size(); i++) {
-                LoggedEvent e = events.get(i);
-                positioned.add(new LoggedEvent(first + i, e.aggregateId(), e.sequenceNumber(), e.payload()));
+                Event e = events.get(i);
+                logged.add(new LoggedEvent(first + i, e.demandId(), e.sequence(), e.payload()));
             }
-            return positioned;
+            return logged;
+        }
+
+        /** An event as its document gives it, before its position is known. */
+        private record Event(String demandId, long sequence, Object payload) {
         }
 
         /** One event's document, at {@code at}; deserialized once its fields are all read. */
-        private LoggedEvent event(long position) {
+        private Event event() {
             int end = at + int32(at);
             at += 4;
             String agg = null;
@@ -295,7 +297,7 @@ final class LogScan {
             }
             at = end;
             Object read = payloads.read(type, rev, payload < 0 ? null : b, Math.max(payload, 0), payloadLength);
-            return new LoggedEvent(position, agg, seq, read);
+            return new Event(agg, seq, read);
         }
 
         private boolean is(int name, byte[] expected) {

@@ -250,22 +250,16 @@ public final class FiguresStore {
         return memberships;
     }
 
-    /** An accounts document's pseudonyms with their memberships stored. */
-    static Document accountsDocument(String key, Map<String, Document> membershipsByPseudonym) {
-        Document pseudonyms = new Document();
-        membershipsByPseudonym.forEach((pseudonym, memberships) -> pseudonyms.put(pseudonym, storedMemberships(memberships)));
-        return bucketDocument(key, pseudonyms);
-    }
-
     /**
-     * An accounts document: its pseudonyms, each with its stored memberships ({@link #storedMemberships}), as one
-     * string, a line {@code <pseudonym> <memberships>} each. One string rather than a field per pseudonym: the
-     * embedded server decodes, keeps and encodes again every field of a document it stores (a replay writes
-     * tens of thousands of pseudonyms, and each batch of live events rewrites the documents it touches).
+     * An accounts document: its pseudonyms, each with its memberships (as counts, or already stored by
+     * {@link #storedMemberships}), as one string, a line {@code <pseudonym> <stored memberships>} each. One string
+     * rather than a field per pseudonym: the embedded server decodes, keeps and encodes again every field of a
+     * document it stores (a replay writes tens of thousands of pseudonyms, and each batch of live events rewrites
+     * the documents it touches).
      */
-    static Document bucketDocument(String key, Document storedByPseudonym) {
-        StringBuilder k = new StringBuilder(storedByPseudonym.size() * 84);
-        storedByPseudonym.forEach((pseudonym, stored) -> {
+    static Document bucketDocument(String key, Map<String, ?> membershipsByPseudonym) {
+        StringBuilder k = new StringBuilder(membershipsByPseudonym.size() * 84);
+        membershipsByPseudonym.forEach((pseudonym, stored) -> {
             Object memberships = stored instanceof Document nested ? storedMemberships(nested) : stored;
             k.append(pseudonym).append(' ').append(memberships).append('\n');
         });

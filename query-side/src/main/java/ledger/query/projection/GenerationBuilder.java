@@ -94,7 +94,7 @@ final class GenerationBuilder {
         List<Document> rows = new ArrayList<>();
         storedRows.values().forEach(r -> rows.add(FiguresStore.rowDocument(r)));
         List<Document> bucketDocs = new ArrayList<>();
-        buckets.forEach((key, pseudonyms) -> bucketDocs.add(FiguresStore.accountsDocument(key, pseudonyms)));
+        buckets.forEach((key, pseudonyms) -> bucketDocs.add(FiguresStore.bucketDocument(key, pseudonyms)));
 
         long folded = System.nanoTime();
         insert(store.rows, rows, events[0], progress);
