@@ -64,6 +64,8 @@ final class GroupCommit implements AutoCloseable {
     private static final int COMPACT_BYTES = 16 << 20;
     private static final int RECORD_HEADER = 4 + 8 + 4;
     private static final long SLOW_CHECKPOINT_MILLIS = 50;
+    private static final int BATCH_BYTES = 1 << 16;
+    private static final int KEEP_BATCH_BYTES = 1 << 20;
 
     private final MVStore store;
     private final MVMap<String, Long> checkpoints;
@@ -76,7 +78,9 @@ final class GroupCommit implements AutoCloseable {
     // guarded by monitor
     private long started;
     private long durable;
-    private ByteBuf pending = Unpooled.buffer(1 << 16);
+    private ByteBuf pending = Unpooled.buffer(BATCH_BYTES);
+    /** the batch last written, cleared for reuse: a fresh buffer for every sync was most of the syncer's memory zeroing */
+    private ByteBuf spare;
     private long pendingUpTo;
     private boolean closed;
     private RuntimeException failure;
@@ -161,14 +165,17 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /** length of what follows the header, ticket, CRC of ticket and body; body: database name, command (BSON) */
+    /**
+     * length of what follows the header, ticket, CRC of ticket and body; body: database name, command (BSON).
+     * Written in the applier's own buffer, which the next write reuses: the caller copies it out first.
+     */
     private ByteBuf record(long ticket, String database, Document command) {
-        ByteBuf body = scratch.clear();
+        ByteBuf record = scratch.clear().writerIndex(RECORD_HEADER);
         byte[] name = database.getBytes(StandardCharsets.UTF_8);
-        body.writeShort(name.length).writeBytes(name);
-        Bson.writeDocument(command, body);
-        ByteBuf record = Unpooled.buffer(RECORD_HEADER + body.readableBytes());
-        record.writeInt(body.readableBytes()).writeLong(ticket).writeInt(crc(ticket, body.nioBuffer())).writeBytes(body);
+        record.writeShort(name.length).writeBytes(name);
+        Bson.writeDocument(command, record);
+        int length = record.writerIndex() - RECORD_HEADER;
+        record.setInt(0, length).setLong(4, ticket).setInt(12, crc(ticket, record.nioBuffer(RECORD_HEADER, length)));
         return record;
     }
 
@@ -204,7 +211,7 @@ final class GroupCommit implements AutoCloseable {
                     }
                     batch = pending;
                     upTo = pendingUpTo;
-                    pending = Unpooled.buffer(1 << 16);
+                    pending = emptyBatch();
                     compactedSinceLastWrite |= compact;
                 }
                 if (batch.isReadable()) {
@@ -212,6 +219,7 @@ final class GroupCommit implements AutoCloseable {
                     segment.force(false);
                     markDurable(upTo);
                 }
+                recycle(batch);
                 if (checkpoint) {
                     checkpoint();
                 } else if (compact) {
@@ -223,6 +231,21 @@ final class GroupCommit implements AutoCloseable {
             synchronized (monitor) {
                 failure = new IllegalStateException("the embedded store cannot write: " + e, e);
                 monitor.notifyAll();
+            }
+        }
+    }
+
+    /** Under the monitor. */
+    private ByteBuf emptyBatch() {
+        ByteBuf batch = spare != null ? spare : Unpooled.buffer(BATCH_BYTES);
+        spare = null;
+        return batch;
+    }
+
+    private void recycle(ByteBuf batch) {
+        if (batch.capacity() <= KEEP_BATCH_BYTES) {
+            synchronized (monitor) {
+                spare = batch.clear();
             }
         }
     }
@@ -256,11 +279,12 @@ final class GroupCommit implements AutoCloseable {
             synchronized (monitor) {
                 upTo = started;
                 rest = pending;
-                pending = Unpooled.buffer(1 << 16);
+                pending = emptyBatch();
             }
             if (rest.isReadable()) {
                 append(rest);
             }
+            recycle(rest);
             // everything up to here is in the log: its writers (and readers) need not wait for the checkpoint
             segment.force(false);
             markDurable(upTo);
