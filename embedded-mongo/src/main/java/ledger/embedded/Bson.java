@@ -93,6 +93,9 @@ final class Bson {
         if (value instanceof Integer) {
             return BsonConstants.TYPE_INT32;
         }
+        if (value instanceof StoredDocument) {
+            return BsonConstants.TYPE_EMBEDDED_DOCUMENT;
+        }
         return BsonEncoder.determineType(value);
     }
 
@@ -100,9 +103,13 @@ final class Bson {
         switch (type) {
             case BsonConstants.TYPE_UTF8_STRING -> writeString((String) value, out);
             case BsonConstants.TYPE_EMBEDDED_DOCUMENT -> {
-                @SuppressWarnings("unchecked")
-                Map<String, ?> document = (Map<String, ?>) value;
-                writeDocument(document, out);
+                if (value instanceof StoredDocument stored) {
+                    out.writeBytes(stored.bson());
+                } else {
+                    @SuppressWarnings("unchecked")
+                    Map<String, ?> document = (Map<String, ?>) value;
+                    writeDocument(document, out);
+                }
             }
             case BsonConstants.TYPE_ARRAY -> writeArray((Collection<?>) value, out);
             case BsonConstants.TYPE_INT64 -> out.writeLongLE((Long) value);

@@ -73,30 +73,40 @@ final class BsonTypes {
         return 24;
     }
 
-    /** The documents of a collection. */
-    static final class Documents extends BasicDataType<Document> {
+    /**
+     * The documents of a collection: written from a {@link Document} or as the {@link StoredDocument} they were
+     * read as; read as {@link StoredDocument}s, decoded when used.
+     */
+    static final class Documents extends BasicDataType<Object> {
         static final Documents INSTANCE = new Documents();
 
         @Override
-        public int getMemory(Document document) {
-            return estimate(document);
+        public int getMemory(Object document) {
+            return document instanceof StoredDocument stored ? 32 + stored.bson().length : estimate(document);
         }
 
         @Override
-        public void write(WriteBuffer out, Document document) {
+        public void write(WriteBuffer out, Object document) {
+            if (document instanceof StoredDocument stored) {
+                out.put(stored.bson());
+                return;
+            }
             ByteBuf encoded = scratch();
-            Bson.writeDocument(document, encoded);
+            Bson.writeDocument((Document) document, encoded);
             put(out, encoded);
         }
 
         @Override
-        public Document read(ByteBuffer in) {
-            return decode(in);
+        public Object read(ByteBuffer in) {
+            // a BSON document starts with its length, little-endian
+            byte[] bson = new byte[Integer.reverseBytes(in.getInt(in.position()))];
+            in.get(bson);
+            return new StoredDocument(bson);
         }
 
         @Override
-        public Document[] createStorage(int size) {
-            return new Document[size];
+        public Object[] createStorage(int size) {
+            return new Object[size];
         }
     }
 

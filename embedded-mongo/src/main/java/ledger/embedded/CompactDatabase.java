@@ -2,19 +2,28 @@ package ledger.embedded;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoCollection;
 import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoDatabase;
+import de.bwaldvogel.mongo.backend.Assert;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
-import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.stream.Stream;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -37,8 +46,8 @@ final class CompactDatabase extends AbstractSynchronizedMongoDatabase<Object> {
         initializeNamespacesAndIndexes();
     }
 
-    static MVMap<Object, Document> documents(MVStore store, String name) {
-        return store.openMap(name, new MVMap.Builder<Object, Document>().valueType(BsonTypes.Documents.INSTANCE));
+    static MVMap<Object, Object> documents(MVStore store, String name) {
+        return store.openMap(name, new MVMap.Builder<Object, Object>().valueType(BsonTypes.Documents.INSTANCE));
     }
 
     static MVMap<KeyValue, Object> indexKeys(MVStore store, String name) {
@@ -74,22 +83,86 @@ final class CompactDatabase extends AbstractSynchronizedMongoDatabase<Object> {
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String fullName = getFullCollectionNamespace(collectionName);
-        MVMap<String, Object> metaMap = store.openMap(META_PREFIX + fullName);
-        return new Collection(this, collectionName, options, documents(store, DATABASES_PREFIX + fullName), metaMap, cursorRegistry);
+        // the meta map is the H2 backend's (its running size total): kept, so the file's layout stays the library's
+        store.openMap(META_PREFIX + fullName);
+        return new Collection(this, collectionName, options, documents(store, DATABASES_PREFIX + fullName), cursorRegistry);
     }
 
     /**
-     * mongo-java-server's H2 collection without its running total of the documents' size: it encodes every
-     * document it inserts, replaces or removes once more to measure it, and rewrites the collection's meta map
-     * each time. The size is what the collection's statistics report; it is measured when they are asked for.
+     * mongo-java-server's H2 collection, with two changes. Its values are kept as they were read from the file
+     * ({@link StoredDocument}) and decoded when something looks inside, so a scan of the whole collection can send
+     * them as they are ({@link #storedDocuments}). And it keeps no running total of its documents' size: the
+     * library encodes every document it inserts, replaces or removes once more to measure it, and rewrites the
+     * collection's meta map each time; the size is measured when the collection's statistics are asked for.
      */
-    private static final class Collection extends H2Collection {
-        private final MVMap<Object, Document> documents;
+    static final class Collection extends AbstractSynchronizedMongoCollection<Object> {
+        private final MVMap<Object, Object> documents;
 
-        Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> documents,
-                   MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
-            super(database, name, options, documents, metaMap, cursorRegistry);
+        Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Object> documents,
+                   CursorRegistry cursorRegistry) {
+            super(database, name, options, cursorRegistry);
             this.documents = documents;
+        }
+
+        /** Every document in the order of its key, as stored: what a find of the whole collection answers. */
+        synchronized List<Object> storedDocuments() {
+            return new ArrayList<>(documents.values());
+        }
+
+        @Override
+        protected Object addDocumentInternal(Document document) {
+            Object key = getIdField() != null ? Utils.getSubdocumentValue(document, getIdField()) : UUID.randomUUID();
+            Object previous = documents.put(Missing.ofNullable(key), document);
+            Assert.isNull(previous, () -> "Document with key '" + key + "' already existed in " + this);
+            return key;
+        }
+
+        @Override
+        public int count() {
+            return documents.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return documents.isEmpty();
+        }
+
+        @Override
+        protected Document getDocument(Object position) {
+            Object value = documents.get(position);
+            return value == null ? null : StoredDocument.decoded(value);
+        }
+
+        @Override
+        protected void removeDocument(Object position) {
+            if (documents.remove(position) == null) {
+                throw new NoSuchElementException("No document with key " + position);
+            }
+        }
+
+        @Override
+        protected Stream<DocumentWithPosition<Object>> streamAllDocumentsWithPosition() {
+            return documents.entrySet().stream()
+                    .map(entry -> new DocumentWithPosition<>(StoredDocument.decoded(entry.getValue()), entry.getKey()));
+        }
+
+        @Override
+        protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            Stream<Document> stream;
+            if (isNaturalDescending(orderBy)) {
+                stream = streamAllDocumentsWithPosition()
+                        .sorted((a, b) -> ValueComparator.desc().compare(a.getPosition(), b.getPosition()))
+                        .map(DocumentWithPosition::getDocument);
+            } else {
+                stream = documents.values().stream().map(StoredDocument::decoded);
+            }
+            return matchDocumentsFromStream(stream, query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        @Override
+        protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+            documents.put(Missing.ofNullable(position), newDocument);
         }
 
         @Override
@@ -98,18 +171,29 @@ final class CompactDatabase extends AbstractSynchronizedMongoDatabase<Object> {
         }
 
         @Override
+        protected void updateDataSize(int sizeDelta) {
+            // not tracked (tracksDataSize)
+        }
+
+        @Override
         protected int getDataSize() {
-            if (documents == null) {
-                return 0; // asked by the constructor, for its debug log, before this collection is set up
-            }
             long size = 0;
             io.netty.buffer.ByteBuf buffer = io.netty.buffer.Unpooled.buffer(4096);
-            for (Document document : documents.values()) {
-                Bson.writeDocument(document, buffer.clear());
-                size += buffer.readableBytes();
+            for (Object document : documents.values()) {
+                if (document instanceof StoredDocument stored) {
+                    size += stored.bson().length;
+                } else {
+                    Bson.writeDocument((Document) document, buffer.clear());
+                    size += buffer.readableBytes();
+                }
             }
             return (int) Math.min(Integer.MAX_VALUE, size);
         }
+    }
+
+    /** The collection if it exists, without creating it. */
+    Collection existingCollection(String collectionName) {
+        return resolveCollection(collectionName, false) instanceof Collection collection ? collection : null;
     }
 
     @Override

@@ -2,13 +2,16 @@ package ledger.embedded;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractMongoBackend;
+import de.bwaldvogel.mongo.backend.InMemoryCursor;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerException;
 import io.netty.channel.Channel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +32,13 @@ final class DurableBackend extends AbstractMongoBackend {
             "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus", "saslstart",
             "saslcontinue", "explain");
 
+    /** What a find of a whole collection may carry besides its name (the driver's session and routing fields). */
+    private static final Set<String> SCAN_FIELDS = Set.of("find", "filter", "batchSize", "$db", "lsid", "$clusterTime",
+            "$readPreference", "readConcern");
+
     private final MVStore store;
     private final GroupCommit commits;
+    private final AtomicLong storedScans = new AtomicLong();
 
     DurableBackend(MVStore store, java.nio.file.Path dataDir) {
         this.store = store;
@@ -58,10 +66,63 @@ final class DurableBackend extends AbstractMongoBackend {
 
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        if (command.equalsIgnoreCase("find") && wholeCollection(query)) {
+            Document answer = commits.read(() -> findStored(databaseName, query));
+            if (answer != null) {
+                return answer;
+            }
+        }
         if (isRead(command, query)) {
             return commits.read(() -> super.handleCommand(channel, databaseName, command, query));
         }
         return commits.write(databaseName, query, () -> super.handleCommand(channel, databaseName, command, query));
+    }
+
+    /** A find of every document: no filter, order, projection, skip or limit (a replay's or an audit's scan). */
+    private static boolean wholeCollection(Document query) {
+        for (String field : query.keySet()) {
+            if (!SCAN_FIELDS.contains(field)) {
+                return false;
+            }
+        }
+        return query.get("find") instanceof String
+                && (query.get("filter") == null || query.get("filter") instanceof Document filter && filter.isEmpty())
+                && (query.get("batchSize") == null || query.get("batchSize") instanceof Number n && n.intValue() >= 0);
+    }
+
+    /**
+     * Answers a find of a whole collection with its documents as stored, as the library answers it (a first batch
+     * of batchSize, 0 for all, the rest in a cursor for getMore); null when the collection does not exist (then
+     * the library answers). The library's cursors only hand out slices of the list, and the reply's writer writes
+     * stored documents as they are: nothing else ever sees these values, which are not {@link Document}s.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Document findStored(String databaseName, Document query) {
+        if (databaseName.equals("admin") || !(resolveDatabase(databaseName) instanceof CompactDatabase database)) {
+            return null;
+        }
+        CompactDatabase.Collection collection = database.existingCollection((String) query.get("find"));
+        if (collection == null) {
+            return null;
+        }
+        List<Object> all = collection.storedDocuments();
+        int batchSize = query.get("batchSize") instanceof Number n ? n.intValue() : 0;
+        int first = batchSize > 0 ? Math.min(batchSize, all.size()) : all.size();
+        long cursorId = 0;
+        if (first < all.size()) {
+            InMemoryCursor cursor = new InMemoryCursor(getCursorRegistry().generateCursorId(), (List) all.subList(first, all.size()));
+            getCursorRegistry().add(cursor);
+            cursorId = cursor.getId();
+        }
+        storedScans.incrementAndGet();
+        Document cursor = new Document("id", cursorId).append("ns", collection.getFullName())
+                .append("firstBatch", new ArrayList<>(all.subList(0, first)));
+        return new Document("cursor", cursor).append("ok", 1.0);
+    }
+
+    /** How many finds were answered with stored documents. */
+    long storedScans() {
+        return storedScans.get();
     }
 
     private static boolean isRead(String command, Document query) {

@@ -65,6 +65,10 @@ public final class EmbeddedMongo {
         return server.address();
     }
 
+    DurableBackend backend() {
+        return backend;
+    }
+
     /** Stops listening, lets the writes in flight become durable, and closes the file rewritten to its live data. */
     void stop() {
         server.shutdown();

@@ -1,7 +1,6 @@
 package ledger.embedded;
 
 import de.bwaldvogel.mongo.backend.KeyValue;
-import de.bwaldvogel.mongo.bson.Document;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,7 +40,7 @@ final class StoreMigration {
             try {
                 for (String name : from.getMapNames()) {
                     if (name.startsWith(CompactDatabase.DATABASES_PREFIX)) {
-                        MVMap<Object, Document> source = from.openMap(name);
+                        MVMap<Object, Object> source = from.openMap(name);
                         documents += copy(source, CompactDatabase.documents(to, name));
                     } else if (name.contains(CompactDatabase.INDEX_INFIX)) {
                         MVMap<KeyValue, Object> source = from.openMap(name);

@@ -88,6 +88,55 @@ class EmbeddedMongoTest {
         }
     }
 
+    /**
+     * A find of a whole collection (a replay's scan of the log) is answered with the documents as the file holds
+     * them, in batches and through getMore, byte for byte what a find that decodes them answers; documents read
+     * from the file, written since, updated since and removed since all come out as a filtered find has them.
+     */
+    @Test
+    void aWholeCollectionIsSentAsStored() {
+        EmbeddedMongo first = EmbeddedMongo.start(dataDir, "127.0.0.1", 0);
+        try (MongoClient client = client(first)) {
+            MongoCollection<Document> log = client.getDatabase("ledger").getCollection("event_log");
+            for (long i = 1; i <= 700; i++) {
+                log.insertOne(commit(i));
+            }
+        } finally {
+            first.stop();
+        }
+        EmbeddedMongo second = EmbeddedMongo.start(dataDir, "127.0.0.1", 0);
+        try (MongoClient client = client(second)) {
+            MongoCollection<Document> log = client.getDatabase("ledger").getCollection("event_log");
+            MongoCollection<org.bson.RawBsonDocument> raw = client.getDatabase("ledger").getCollection("event_log", org.bson.RawBsonDocument.class);
+            for (long i = 701; i <= 750; i++) {
+                log.insertOne(commit(i));
+            }
+            log.updateOne(new Document("_id", 7L), new Document("$set", new Document("note", "changed")));
+            log.deleteOne(new Document("_id", 8L));
+            long before = second.backend().storedScans();
+            List<org.bson.RawBsonDocument> scanned = raw.find().batchSize(64).into(new ArrayList<>());
+            assertThat(second.backend().storedScans()).isEqualTo(before + 1);
+            List<org.bson.RawBsonDocument> decoded = raw.find(new Document("_id", new Document("$gte", 0L))).into(new ArrayList<>());
+            assertThat(scanned).hasSize(749);
+            assertThat(scanned).isEqualTo(decoded);
+            for (int i = 0; i < scanned.size(); i++) {
+                assertThat(scanned.get(i).getByteBuffer().asNIO()).isEqualTo(decoded.get(i).getByteBuffer().asNIO());
+            }
+            assertThat(Document.parse(scanned.get(6).toJson()).getString("note")).isEqualTo("changed");
+            assertThat(raw.find().into(new ArrayList<>())).isEqualTo(decoded); // no batch size: all in the first batch
+            assertThat(raw.find(new Document()).limit(3).into(new ArrayList<>())).isEqualTo(decoded.subList(0, 3));
+            assertThat(client.getDatabase("ledger").getCollection("none").find().into(new ArrayList<>())).isEmpty();
+        } finally {
+            second.stop();
+        }
+    }
+
+    private static Document commit(long i) {
+        return new Document("_id", i).append("stream", "d-" + i + "/0").append("n", 2)
+                .append("events", List.of(new Document("seq", 0L).append("payload", "{\"x\":" + i + ",\"city\":\"Zürich\"}"),
+                        new Document("seq", 1L).append("at", new java.util.Date(1_400_000_000_000L + i)).append("ok", true)));
+    }
+
     @Test
     void aDataFolderOfTheLegacyFormatIsMigratedAtTheFirstStart() throws Exception {
         H2Backend legacy = new H2Backend(dataDir.resolve(StoreMigration.LEGACY_FILE).toString());
