@@ -13,6 +13,8 @@ import io.netty.buffer.Unpooled;
  * <p>The decoded document is kept, as the library's H2 backend keeps every value it reads decoded in its page
  * cache: the documents that queries look into (the projection's) are decoded once, not on every query. The
  * bytes stay valid as long as this value is in its collection: every change of a document puts a new value.
+ * The page cache counts a stored document by its bytes, as it was read; one decoded since holds its map as well,
+ * uncounted (the event log's commits, most of the file, are decoded only when looked up one by one).
  */
 final class StoredDocument {
     private final byte[] bson;
