@@ -14,8 +14,9 @@ import java.util.Map;
  * Writes documents as BSON, byte for byte as mongo-java-server's {@link BsonEncoder} does, at a fraction of its
  * cost: it looks every field up again by its name, and copies every array into a new document keyed "0", "1", ...
  * (a cursor's batch of thousands of documents too) before writing it. The server writes each document it
- * sends, stores and logs this way (a replay's cursor alone sends every commit of the log); types other than the
- * common ones are left to {@link BsonEncoder}.
+ * sends, stores and logs this way (a replay's cursor alone sends every commit of the log); a document still as
+ * the file stored it ({@link StoredDocument}) is written as its bytes; types other than the common ones are left
+ * to {@link BsonEncoder}.
  */
 final class Bson {
 

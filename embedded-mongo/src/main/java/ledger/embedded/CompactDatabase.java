@@ -104,9 +104,15 @@ final class CompactDatabase extends AbstractSynchronizedMongoDatabase<Object> {
             this.documents = documents;
         }
 
-        /** Every document in the order of its key, as stored: what a find of the whole collection answers. */
-        synchronized List<Object> storedDocuments() {
-            return new ArrayList<>(documents.values());
+        /**
+         * Every document in the order of its key, as stored, split as the library splits a find's answer (a
+         * first batch of {@code batchSize}, 0 for all, the rest in a cursor for getMore). Its cursors only hand
+         * out slices of the list, and the reply's writer writes stored documents as they are: nothing else ever
+         * sees these values, which are not all {@link Document}s.
+         */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        synchronized QueryResult storedDocuments(int batchSize) {
+            return createQueryResult((List) new ArrayList<>(documents.values()), batchSize);
         }
 
         @Override

@@ -2,12 +2,11 @@ package ledger.embedded;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractMongoBackend;
-import de.bwaldvogel.mongo.backend.InMemoryCursor;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerException;
 import io.netty.channel.Channel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -91,12 +90,9 @@ final class DurableBackend extends AbstractMongoBackend {
     }
 
     /**
-     * Answers a find of a whole collection with its documents as stored, as the library answers it (a first batch
-     * of batchSize, 0 for all, the rest in a cursor for getMore); null when the collection does not exist (then
-     * the library answers). The library's cursors only hand out slices of the list, and the reply's writer writes
-     * stored documents as they are: nothing else ever sees these values, which are not {@link Document}s.
+     * Answers a find of a whole collection with its documents as stored, in the library's answer to a find; null
+     * when the collection does not exist (then the library answers).
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private Document findStored(String databaseName, Document query) {
         if (databaseName.equals("admin") || !(resolveDatabase(databaseName) instanceof CompactDatabase database)) {
             return null;
@@ -105,18 +101,10 @@ final class DurableBackend extends AbstractMongoBackend {
         if (collection == null) {
             return null;
         }
-        List<Object> all = collection.storedDocuments();
-        int batchSize = query.get("batchSize") instanceof Number n ? n.intValue() : 0;
-        int first = batchSize > 0 ? Math.min(batchSize, all.size()) : all.size();
-        long cursorId = 0;
-        if (first < all.size()) {
-            InMemoryCursor cursor = new InMemoryCursor(getCursorRegistry().generateCursorId(), (List) all.subList(first, all.size()));
-            getCursorRegistry().add(cursor);
-            cursorId = cursor.getId();
-        }
+        QueryResult stored = collection.storedDocuments(query.get("batchSize") instanceof Number n ? n.intValue() : 0);
         storedScans.incrementAndGet();
-        Document cursor = new Document("id", cursorId).append("ns", collection.getFullName())
-                .append("firstBatch", new ArrayList<>(all.subList(0, first)));
+        Document cursor = new Document("id", stored.getCursorId()).append("ns", collection.getFullName())
+                .append("firstBatch", stored.collectDocuments());
         return new Document("cursor", cursor).append("ok", 1.0);
     }
 
