@@ -12,7 +12,13 @@ public final class DemandCommands {
 
     /** A receipt: creates the demand, or repeats an earlier receipt (same body: nothing happens; another: refused). */
     public record ReceiveDemand(@TargetAggregateIdentifier String demandId, Instant receivedAt, Jurisdiction jurisdiction,
-                                String agency, LegalProcess legalProcess, List<AccountPseudonym> accounts) {
+                                String agency, LegalProcess legalProcess, List<AccountPseudonym> accounts, Instant dueAt) {
+
+        /** A receipt without a due date. */
+        public ReceiveDemand(String demandId, Instant receivedAt, Jurisdiction jurisdiction, String agency,
+                             LegalProcess legalProcess, List<AccountPseudonym> accounts) {
+            this(demandId, receivedAt, jurisdiction, agency, legalProcess, accounts, null);
+        }
     }
 
     /**
@@ -21,11 +27,11 @@ public final class DemandCommands {
      * (nothing is stored) and the receipt is sent again as a {@link ReceiveDemand}.
      */
     public record ReceiveNewDemand(@TargetAggregateIdentifier String demandId, Instant receivedAt, Jurisdiction jurisdiction,
-                                   String agency, LegalProcess legalProcess, List<AccountPseudonym> accounts) {
+                                   String agency, LegalProcess legalProcess, List<AccountPseudonym> accounts, Instant dueAt) {
 
         public static ReceiveNewDemand of(ReceiveDemand receipt) {
             return new ReceiveNewDemand(receipt.demandId(), receipt.receivedAt(), receipt.jurisdiction(), receipt.agency(),
-                    receipt.legalProcess(), receipt.accounts());
+                    receipt.legalProcess(), receipt.accounts(), receipt.dueAt());
         }
     }
 
@@ -43,5 +49,21 @@ public final class DemandCommands {
 
     public record CorrectDemand(@TargetAggregateIdentifier String demandId, Instant receivedAt, Jurisdiction jurisdiction,
                                 String agency, LegalProcess legalProcess, List<AccountPseudonym> accounts) {
+    }
+
+    /** Sets or moves the due date (tracking.md). */
+    public record SetDeadline(@TargetAggregateIdentifier String demandId, Instant dueAt) {
+    }
+
+    /** Gives the demand an owner, or none ({@code assignee} {@code null}). */
+    public record AssignDemand(@TargetAggregateIdentifier String demandId, String assignee) {
+    }
+
+    /** Records a non-disclosure order; {@code until} {@code null} is indefinite. */
+    public record RecordNonDisclosureOrder(@TargetAggregateIdentifier String demandId, Instant occurredAt, Instant until) {
+    }
+
+    /** Records that the user was told of the disclosure (counting rule 20). */
+    public record NotifyUser(@TargetAggregateIdentifier String demandId, Instant occurredAt) {
     }
 }
