@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * How a fixture's operator log (`op` plus the HTTP body of api.md or tracking.md) maps to the command API, as the acceptance
+ * How a fixture's operator log (`op` plus the HTTP body of api.md) maps to the command API, as the acceptance
  * client maps it: shared by the end-to-end tests and the benchmarks.
  */
 public final class FixtureCommands {
@@ -21,10 +21,6 @@ public final class FixtureCommands {
             case "no-data" -> "/api/demands/" + id + "/no-data-found";
             case "reject" -> "/api/demands/" + id + "/rejection";
             case "correct" -> "/api/demands/" + id + "/corrections";
-            case "deadline" -> "/api/demands/" + id + "/deadline";
-            case "assign" -> "/api/demands/" + id + "/assignment";
-            case "non-disclosure-order" -> "/api/demands/" + id + "/non-disclosure-order";
-            case "user-notice" -> "/api/demands/" + id + "/user-notice";
             default -> throw new IllegalArgumentException("unknown op in " + command);
         };
     }
