@@ -50,8 +50,8 @@ class BackupRestoreIT {
     private static final String FIXTURE = "national-security-2014-h1";
     private static final String PERIOD = "2014-H1";
     private static final Pattern TOKEN = Pattern.compile("ldg_[A-Za-z0-9_-]{43}");
-    private static final int BEFORE = 800;
-    private static final int DURING = 300;
+    private static final int BEFORE = 500;
+    private static final int DURING = 200;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
