@@ -271,6 +271,9 @@ public final class BackupTool {
             throw new Stop(FAILED, "this backup holds no pseudonym key (" + manifest.path("pseudonymKey").asText()
                     + "): set PSEUDONYM_KEY to the key the ledger was written with");
         }
+        if (!files.has(ADMIN_TOKEN) && !present(env.get("LEDGER_TOKEN"))) {
+            throw new Stop(USAGE, "this backup holds no admin token: set LEDGER_TOKEN to an admin's token of its tokens file");
+        }
         Files.createDirectories(dataDir);
         ownerOnly(dataDir, "rwx------");
         if (files.has(KEY)) {
