@@ -116,6 +116,15 @@ class QueryApiDescription implements OpenApiCustomizer {
                 , "201", answer("imported; the projections then build as after a replay", JSON, ref("LogHead")),
                 "409", problem("the ledger holds events, or an append came in the middle of the import"),
                 "422", problem("a broken line (`field`: `line N`); nothing stored"));
+        describe(api, HttpMethod.GET, "/api/backup/records", o -> o.summary("What a backup holds besides the log: the published "
+                        + "reports and the repairs, one {collection, document} a line in MongoDB's extended JSON (docs/backup.md)"),
+                "200", answer("the records", NDJSON, ApiDescription.schema("string")));
+        describe(api, HttpMethod.POST, "/api/backup/records", o -> o.summary("A backup's records into a ledger that has none, "
+                        + "after its log was imported").requestBody(new RequestBody().required(true).content(new Content()
+                        .addMediaType(NDJSON, new MediaType().schema(ApiDescription.schema("string"))))),
+                "201", answer("restored: how many reports and repairs", JSON, ApiDescription.object("reports:integer", "repairs:integer")),
+                "409", problem("the ledger has published reports or repairs already"),
+                "422", problem("a line that is not a record, or a report whose logHash is not the log's at its position; nothing stored"));
         describe(api, HttpMethod.GET, "/api/session", o -> o.summary("Who the token is, and its roles (what the dashboard offers)"),
                 answer("the caller", JSON, ref("Session")));
         describe(api, HttpMethod.GET, "/", o -> o.summary("The dashboard (operations.md); it asks for a token itself"),
@@ -219,5 +228,11 @@ class QueryApiDescription implements OpenApiCustomizer {
         components.addSchemas("Session", object("actor:string", "roles:[string]"));
         components.addSchemas("LogVerification", object("position:integer", "hash:string", "valid:boolean",
                 "firstBrokenPosition:integer"));
+        // the repairs of a damaged log, never silent (docs/backup.md)
+        components.addSchemas("Repair", object("repairedAt:date-time", "droppedFrom:integer", "droppedTo:integer", "reason:string")
+                .description("a repair of a damaged log: the positions it dropped (null when none), which new events then took again"));
+        components.getSchemas().get("LogVerification").addProperty("repairs", ApiDescription.schema("[#Repair]"));
+        components.getSchemas().get("PublishedReport").addProperty("brokenByRepair", ref("Repair"));
+        components.getSchemas().get("Verification").addProperty("brokenByRepair", ref("Repair"));
     }
 }

@@ -38,6 +38,10 @@ public class QuerySide {
             ledger.query.log.BundleVerifier.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && (args[0].equals("backup") || args[0].equals("restore"))) { // ./run backup, ./run restore
+            ledger.query.backup.BackupTool.main(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         // Axon reads this switch from the system properties, not from Spring's environment
         System.setProperty("axoniq.update-checker.disabled", "true");
         application().run(args);
@@ -83,6 +87,8 @@ public class QuerySide {
                 .allow(HttpMethod.GET, "/api/demands", Role.AUDITOR)
                 .allow(HttpMethod.GET, "/api/demands/{id}", Role.RECORDER, Role.LEGAL, Role.AUDITOR)
                 .allow(HttpMethod.POST, "/api/log/import")
+                .allow(HttpMethod.GET, "/api/backup/records") // admin only: what a backup holds besides the log
+                .allow(HttpMethod.POST, "/api/backup/records")
                 .allow(HttpMethod.GET, "/api/log/**", Role.AUDITOR)
                 .allow(HttpMethod.GET, "/api/session", Role.values())
                 .build();

@@ -161,6 +161,28 @@ final class PackagedLedger implements AutoCloseable {
     }
 
     /**
+     * {@code java -jar query-side-exec.jar ARGS...} on the data folder (its {@code DATA_DIR} and ports), as {@code ./run
+     * backup} and {@code ./run restore} run it, with the environment's additions: its exit status and its output and
+     * error output together (also in {@code query-tool-N.log}).
+     */
+    ToolRun queryTool(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(FAST_JVM);
+        command.addAll(List.of("-jar", jar(Path.of("target"), "query-side-", "-exec.jar").toString()));
+        command.addAll(List.of(args));
+        toolRuns++;
+        ProcessBuilder builder = builder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process tool = builder.start();
+        tool.getOutputStream().close();
+        String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tool.waitFor(300, TimeUnit.SECONDS)).as("query-side %s finished", String.join(" ", args)).isTrue();
+        Files.writeString(logs.resolve("query-tool-" + toolRuns + ".log"), String.join(" ", args) + "\n" + output);
+        System.out.printf("%s: query-side %s: %d%n%s", logs.getFileName(), String.join(" ", args), tool.exitValue(), output);
+        return new ToolRun(tool.exitValue(), output);
+    }
+
+    /**
      * {@code java -jar command-side-exec.jar import ARGS...} on the data folder, as {@code ./run import} runs it (its
      * default URL, the command side's port, and its default token, {@code DATA_DIR/admin.token}, are this ledger's),
      * with the environment's additions; started, not awaited. Its output goes to {@code <name>.out} and {@code .err}.

@@ -31,11 +31,13 @@ class LogController {
     private final MongoEventLog log;
     private final LogChain chain;
     private final BundleImport importer;
+    private final Repairs repairs;
 
-    LogController(MongoEventLog log, LogChain chain, BundleImport importer) {
+    LogController(MongoEventLog log, LogChain chain, BundleImport importer, Repairs repairs) {
         this.log = log;
         this.chain = chain;
         this.importer = importer;
+        this.repairs = repairs;
     }
 
     @GetMapping("/api/log/head")
@@ -87,6 +89,8 @@ class LogController {
         Map<String, Object> answer = answer(v.position(), v.hash());
         answer.put("valid", v.valid());
         answer.put("firstBrokenPosition", v.firstBrokenPosition());
+        // a repair dropped events and new ones took their positions: the chain holds again, which must not hide it
+        answer.put("repairs", repairs.all().stream().map(Repairs.Repair::summary).toList());
         return answer;
     }
 

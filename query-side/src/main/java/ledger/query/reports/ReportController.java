@@ -22,6 +22,7 @@ import ledger.query.figures.LegalProcessFigures;
 import ledger.query.figures.NationalSecurityReport;
 import ledger.query.figures.PeriodCounts;
 import ledger.query.log.LogChain;
+import ledger.query.log.Repairs;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
 import ledger.query.projection.FiguresStore;
@@ -50,15 +51,18 @@ class ReportController {
     private final ProjectionTarget figures;
     private final LogRecounter recounter;
     private final LogChain chain;
+    private final Repairs repairs;
 
     private final Clock clock;
 
-    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter, Clock clock, LogChain chain) {
+    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter, Clock clock, LogChain chain,
+                     Repairs repairs) {
         this.reports = ledgerDatabase.getCollection("published_reports");
         this.figures = figures;
         this.recounter = recounter;
         this.clock = clock;
         this.chain = chain;
+        this.repairs = repairs;
     }
 
     private static final String NATIONAL_SECURITY = "national-security";
@@ -148,6 +152,11 @@ class ReportController {
         LogChain.Verification log = chain.verify(position(report));
         answer.put("chainValid", log.valid() && (!report.containsKey("logHash") || log.hash().equals(report.getString("logHash"))));
         answer.putIfAbsent("logHash", null);
+        if (answer.containsKey("brokenByRepair")) {
+            // the events it was pinned to were dropped: whatever stands at those positions now is not what it counted
+            answer.put("chainValid", false);
+            answer.put("matches", false);
+        }
         return answer;
     }
 
@@ -221,6 +230,8 @@ class ReportController {
         if (report.containsKey("logHash")) {
             m.put("logHash", report.getString("logHash"));
         }
+        repairs.breaking(position(report), report.getString("publishedAt"))
+                .ifPresent(repair -> m.put("brokenByRepair", repair.summary()));
         return m;
     }
 
