@@ -82,6 +82,8 @@ public class QuerySide {
                 .allow(HttpMethod.GET, "/api/reports/{period}/{version}/restatement", Role.AUDITOR)
                 .allow(HttpMethod.GET, "/api/demands", Role.AUDITOR)
                 .allow(HttpMethod.GET, "/api/demands/{id}", Role.RECORDER, Role.LEGAL, Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/queue", Role.RECORDER, Role.LEGAL, Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/notices-due", Role.LEGAL, Role.AUDITOR)
                 .allow(HttpMethod.POST, "/api/log/import")
                 .allow(HttpMethod.GET, "/api/log/**", Role.AUDITOR)
                 .allow(HttpMethod.GET, "/api/session", Role.values())
