@@ -61,6 +61,9 @@ public class CommandSide {
                 .allow(HttpMethod.POST, "/api/demands", Role.RECORDER, Role.LEGAL)
                 .allow(HttpMethod.POST, "/api/demands/*/{disposition:subscriber-disclosures|content-disclosures|no-data-found|rejection}",
                         Role.RECORDER, Role.LEGAL)
+                // tracking.md: deadlines and owners for whoever logs demands; orders and notices for legal only
+                .allow(HttpMethod.POST, "/api/demands/*/{tracking:deadline|assignment}", Role.RECORDER, Role.LEGAL)
+                .allow(HttpMethod.POST, "/api/demands/*/{legal:non-disclosure-order|user-notice}", Role.LEGAL)
                 .build();
     }
 }

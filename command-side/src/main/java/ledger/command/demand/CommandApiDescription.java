@@ -14,13 +14,18 @@ import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import ledger.access.ApiDescription;
+import ledger.events.DemandCommands.AssignDemand;
 import ledger.events.DemandCommands.CorrectDemand;
 import ledger.events.DemandCommands.DiscloseContent;
 import ledger.events.DemandCommands.DiscloseSubscriberData;
+import ledger.events.DemandCommands.NotifyUser;
 import ledger.events.DemandCommands.ReceiveDemand;
 import ledger.events.DemandCommands.RecordNoDataFound;
+import ledger.events.DemandCommands.RecordNonDisclosureOrder;
 import ledger.events.DemandCommands.RejectDemand;
+import ledger.events.DemandCommands.SetDeadline;
 import ledger.events.Jurisdiction;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.http.HttpMethod;
@@ -54,8 +59,25 @@ class CommandApiDescription implements OpenApiCustomizer {
         command(api, "/api/demands/{id}/no-data-found", RecordNoDataFound.class, false, "No data found.");
         command(api, "/api/demands/{id}/rejection", RejectDemand.class, false, "The demand rejected.");
         command(api, "/api/demands/{id}/corrections", CorrectDemand.class, true,
-                "Corrects any of the demand's receivedAt, jurisdiction, legalProcess, agency and accounts.");
+                "Corrects any of the demand's receivedAt, jurisdiction, legalProcess, agency and accounts. A receivedAt "
+                        + "later than a disposition, an order or the due date already logged is a 409.");
+        command(api, "/api/demands/{id}/deadline", SetDeadline.class, false,
+                "Sets or moves the due date (tracking.md): dueAt at or after receivedAt, else a 400. A closed demand "
+                        + "takes one too.");
+        command(api, "/api/demands/{id}/assignment", AssignDemand.class, false,
+                "Gives the demand an owner (1 to 100 characters), or none (null). The same owner again is recorded.");
+        command(api, "/api/demands/{id}/non-disclosure-order", RecordNonDisclosureOrder.class, false,
+                "Records a non-disclosure order, in force from occurredAt until until (null: without end); it replaces "
+                        + "any earlier order. until not after occurredAt is a 400.");
+        command(api, "/api/demands/{id}/user-notice", NotifyUser.class, false,
+                "Records that the user was notified (counting rule 20): a 409 before any disclosure (occurredAt must be "
+                        + "later than the first disclosure's), while the demand's order is in force, or a second time.");
     }
+
+    /** Fields a body may leave out. */
+    private static final Set<String> OPTIONAL = Set.of("ReceiveDemand.dueAt");
+    /** Fields that must be present but may be {@code null}. */
+    private static final Set<String> NULLABLE = Set.of("AssignDemand.assignee", "RecordNonDisclosureOrder.until");
 
     private static void command(OpenAPI api, String path, Class<? extends Record> command, boolean anyOf, String summary) {
         boolean receipt = command == ReceiveDemand.class;
@@ -94,8 +116,16 @@ class CommandApiDescription implements OpenApiCustomizer {
             if (component.getName().equals("demandId") && !receipt) {
                 continue;
             }
-            schema.addProperty(component.getName(), field(component.getGenericType()));
-            if (!anyOf) {
+            String name = command.getSimpleName() + "." + component.getName();
+            Schema<?> field = field(component.getGenericType());
+            if (NULLABLE.contains(name)) {
+                field.nullable(true);
+            }
+            if (component.getName().equals("assignee")) {
+                field.minLength(1).maxLength(100);
+            }
+            schema.addProperty(component.getName(), field);
+            if (!anyOf && !OPTIONAL.contains(name)) {
                 schema.addRequiredItem(component.getName());
             }
         }

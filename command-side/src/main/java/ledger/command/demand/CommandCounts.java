@@ -22,7 +22,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 class CommandCounts implements WebMvcConfigurer, HandlerInterceptor {
 
     /** The kinds, as the controller names them (its handler methods in the same order). */
-    static final String[] KINDS = {"receive", "subscriber-disclosure", "content-disclosure", "no-data-found", "rejection", "correction"};
+    static final String[] KINDS = {"receive", "subscriber-disclosure", "content-disclosure", "no-data-found", "rejection", "correction",
+            "deadline", "assignment", "non-disclosure-order", "user-notice"};
     static final String[] OUTCOMES = {"created", "refused", "conflict", "error"};
 
     private final Counter[][] counters = new Counter[KINDS.length][OUTCOMES.length];
@@ -54,6 +55,10 @@ class CommandCounts implements WebMvcConfigurer, HandlerInterceptor {
             case "noDataFound" -> 3;
             case "reject" -> 4;
             case "correct" -> 5;
+            case "setDeadline" -> 6;
+            case "assign" -> 7;
+            case "recordNonDisclosureOrder" -> 8;
+            case "notifyUser" -> 9;
             default -> -1;
         };
         if (kind < 0) {

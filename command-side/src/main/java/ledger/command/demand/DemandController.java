@@ -5,22 +5,23 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import ledger.access.AccessConfiguration;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.MongoEventLog.KeyedCommit;
+import ledger.events.DemandCommands.AssignDemand;
 import ledger.events.DemandCommands.CorrectDemand;
 import ledger.events.DemandCommands.DiscloseContent;
 import ledger.events.DemandCommands.DiscloseSubscriberData;
+import ledger.events.DemandCommands.NotifyUser;
 import ledger.events.DemandCommands.ReceiveDemand;
 import ledger.events.DemandCommands.ReceiveNewDemand;
 import ledger.events.DemandCommands.RecordNoDataFound;
+import ledger.events.DemandCommands.RecordNonDisclosureOrder;
 import ledger.events.DemandCommands.RejectDemand;
+import ledger.events.DemandCommands.SetDeadline;
 import ledger.events.LegalProcess;
 import ledger.events.RejectionReason;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -37,7 +38,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The command API (api.md): each request becomes one command on one demand. Answers carry the log position
+ * The command API (api.md, tracking.md): each request becomes one command on one demand. Answers carry the log position
  * of the stored events, so a client can wait until the query side's figures include them.
  */
 @RestController
@@ -45,10 +46,13 @@ import org.springframework.web.bind.annotation.RestController;
 class DemandController {
 
     static final Pattern DEMAND_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-    private static final Set<String> RECEIPT = Set.of("demandId", "receivedAt", "jurisdiction", "agency", "legalProcess", "accounts");
+    private static final Set<String> RECEIPT = Set.of("demandId", "receivedAt", "jurisdiction", "agency", "legalProcess", "accounts", "dueAt");
     private static final Set<String> DISPOSITION = Set.of("occurredAt");
     private static final Set<String> REJECTION = Set.of("occurredAt", "reason");
     private static final Set<String> CORRECTION = Set.of("receivedAt", "jurisdiction", "agency", "legalProcess", "accounts");
+    private static final Set<String> DEADLINE = Set.of("dueAt");
+    private static final Set<String> ASSIGNMENT = Set.of("assignee");
+    private static final Set<String> ORDER = Set.of("occurredAt", "until");
     /** A concurrent command on the same demand won; the command is re-run against the new state. */
     private static final int ATTEMPTS = 3;
     /** The header a repeat that stored nothing carries (the name Stripe's API uses for the same purpose). */
@@ -74,7 +78,7 @@ class DemandController {
         String demandId = demandId(body.text("demandId"), "demandId");
         ReceiveDemand command = new ReceiveDemand(demandId, body.instant("receivedAt"), body.jurisdiction("jurisdiction"),
                 body.text("agency"), body.enumValue("legalProcess", LegalProcess.class),
-                body.strings("accounts", pseudonyms::of));
+                body.strings("accounts", pseudonyms::of), body.has("dueAt") ? body.instant("dueAt") : null);
         send(demandId, "receive", command, key).writeTo(response);
     }
 
@@ -131,8 +135,45 @@ class DemandController {
         send(id, "correction", command, key).writeTo(response);
     }
 
+    @PostMapping("/{id}/deadline")
+    void setDeadline(@PathVariable("id") String id,
+            @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            HttpServletResponse response) throws IOException {
+        RequestBody body = RequestBody.parse(mapper, text, DEADLINE);
+        send(id, "deadline", new SetDeadline(demandId(id, "id"), body.instant("dueAt")), key).writeTo(response);
+    }
+
+    @PostMapping("/{id}/assignment")
+    void assign(@PathVariable("id") String id,
+            @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            HttpServletResponse response) throws IOException {
+        RequestBody body = RequestBody.parse(mapper, text, ASSIGNMENT);
+        send(id, "assignment", new AssignDemand(demandId(id, "id"), body.textOrNull("assignee")), key).writeTo(response);
+    }
+
+    @PostMapping("/{id}/non-disclosure-order")
+    void recordNonDisclosureOrder(@PathVariable("id") String id,
+            @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            HttpServletResponse response) throws IOException {
+        RequestBody body = RequestBody.parse(mapper, text, ORDER);
+        send(id, "non-disclosure-order", new RecordNonDisclosureOrder(demandId(id, "id"), body.instant("occurredAt"),
+                body.instantOrNull("until")), key).writeTo(response);
+    }
+
+    @PostMapping("/{id}/user-notice")
+    void notifyUser(@PathVariable("id") String id,
+            @org.springframework.web.bind.annotation.RequestBody(required = false) String text,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            HttpServletResponse response) throws IOException {
+        RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
+        send(id, "user-notice", new NotifyUser(demandId(id, "id"), body.instant("occurredAt")), key).writeTo(response);
+    }
+
     private Created send(String demandId, String kind, Object command, String key) {
-        String requestHash = key == null ? null : hash(kind + "\n" + command);
+        String requestHash = key == null ? null : RequestHash.of(kind, command);
         if (key != null) {
             if (key.isBlank() || key.length() > 200) {
                 throw new DemandRefused.InvalidField("Idempotency-Key", "the Idempotency-Key header must be 1 to 200 characters");
@@ -147,7 +188,7 @@ class DemandController {
             throw e;
         } catch (RuntimeException refused) {
             if (key != null) {
-                Optional<Created> earlier = answerForKey(key, requestHash, kind);
+                Optional<Created> earlier = answerForKey(key, requestHash, kind, command);
                 if (earlier.isPresent()) {
                     return earlier.get();
                 }
@@ -177,7 +218,7 @@ class DemandController {
                 // an idempotent repeat of a receipt (the same body again) stores nothing
                 return new Created(demandId, log.firstPositionOf(demandId).orElse(0L), kind.equals("receive"), true);
             } catch (MongoEventLog.IdempotencyKeyTaken e) {
-                return answerForKey(key, requestHash, kind).orElseThrow(() -> e);
+                return answerForKey(key, requestHash, kind, command).orElseThrow(() -> e);
             } catch (AggregateStreamCreationException | DemandRefused.InvalidField e) {
                 if (sending instanceof ReceiveNewDemand) {
                     // received before (the same body again, or another: 409), or refused as new (a receivedAt in the
@@ -210,12 +251,12 @@ class DemandController {
         return new DemandRefused.Conflict("demandId", "demandId " + demandId + " was changed by concurrent commands; try again");
     }
 
-    private Optional<Created> answerForKey(String key, String requestHash, String kind) {
+    private Optional<Created> answerForKey(String key, String requestHash, String kind, Object command) {
         Optional<KeyedCommit> earlier = log.findByIdempotencyKey(key);
         if (earlier.isEmpty()) {
             return Optional.empty();
         }
-        if (!requestHash.equals(earlier.get().requestHash())) {
+        if (!RequestHash.sameRequest(earlier.get().requestHash(), requestHash, kind, command)) {
             throw new IdempotencyKeyReused(key);
         }
         return Optional.of(new Created(earlier.get().aggregateIdentifier(), earlier.get().lastPosition(), kind.equals("receive"), true));
@@ -280,14 +321,6 @@ class DemandController {
             throw new DemandRefused.InvalidField(field, field + " '" + id + "' must be 1 to 128 letters, digits or . _ : -");
         }
         return id;
-    }
-
-    private static String hash(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The same Idempotency-Key with another request: 422. */

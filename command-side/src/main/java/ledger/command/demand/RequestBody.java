@@ -53,6 +53,32 @@ final class RequestBody {
         return node.hasNonNull(field);
     }
 
+    /** A field that must be present but may be {@code null}: an instant, or null. */
+    Instant instantOrNull(String field) {
+        present(field);
+        return node.get(field).isNull() ? null : instant(field);
+    }
+
+    /** A field that must be present but may be {@code null}: a string (trimmed, possibly empty), or null. */
+    String textOrNull(String field) {
+        JsonNode value = present(field);
+        if (value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new DemandRefused.InvalidField(field, field + " must be a string or null");
+        }
+        return value.asText().trim();
+    }
+
+    private JsonNode present(String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            throw new DemandRefused.InvalidField(field, "missing field '" + field + "' (null is allowed)");
+        }
+        return value;
+    }
+
     String text(String field) {
         JsonNode value = required(field);
         if (!value.isTextual() || value.asText().isBlank()) {

@@ -19,14 +19,15 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * An operator's log in the fixture format (fixtures/README.md): one command a line, {@code op} plus the HTTP body of
- * api.md, gzipped or not (told by the gzip magic bytes, not by the name). Read as a stream of bytes split at
+ * api.md or tracking.md, gzipped or not (told by the gzip magic bytes, not by the name). Read as a stream of bytes split at
  * {@code \n}, so the line numbers counted when the file is first read are the ones its lines are sent with.
  */
 final class OperatorLog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9._:-]+");
-    private static final String OPS = "receive, disclose-subscriber, disclose-content, no-data, reject, correct";
+    private static final String OPS = "receive, disclose-subscriber, disclose-content, no-data, reject, correct, deadline, assign, "
+            + "non-disclosure-order, user-notice";
 
     private final Path file;
 
@@ -188,6 +189,10 @@ final class OperatorLog {
                 case "no-data" -> resource + "/no-data-found";
                 case "reject" -> resource + "/rejection";
                 case "correct" -> resource + "/corrections";
+                case "deadline" -> resource + "/deadline";
+                case "assign" -> resource + "/assignment";
+                case "non-disclosure-order" -> resource + "/non-disclosure-order";
+                case "user-notice" -> resource + "/user-notice";
                 default -> throw new Unreadable("op '" + op.asText() + "' is none of " + OPS);
             };
             command.remove("op");

@@ -11,11 +11,15 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import ledger.events.ContentDisclosed;
+import ledger.events.DeadlineSet;
+import ledger.events.DemandAssigned;
 import ledger.events.DemandCorrected;
 import ledger.events.DemandReceived;
 import ledger.events.DemandRejected;
 import ledger.events.NoDataFound;
+import ledger.events.NonDisclosureOrderRecorded;
 import ledger.events.SubscriberDataDisclosed;
+import ledger.events.UserNotified;
 
 /**
  * A record's event as the ledger's event classes: its {@code type} (the simple name) to the class, its payload in
@@ -25,7 +29,8 @@ import ledger.events.SubscriberDataDisclosed;
 public final class BundleEvents {
 
     public static final Map<String, Class<?>> TYPES = List.of(DemandReceived.class, SubscriberDataDisclosed.class,
-                    ContentDisclosed.class, NoDataFound.class, DemandRejected.class, DemandCorrected.class).stream()
+                    ContentDisclosed.class, NoDataFound.class, DemandRejected.class, DemandCorrected.class,
+                    DeadlineSet.class, DemandAssigned.class, NonDisclosureOrderRecorded.class, UserNotified.class).stream()
             .collect(Collectors.toUnmodifiableMap(Class::getSimpleName, Function.identity()));
 
     private final ObjectMapper mapper;
