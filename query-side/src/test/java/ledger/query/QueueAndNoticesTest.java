@@ -120,7 +120,9 @@ class QueueAndNoticesTest {
     private static JsonNode get(String path, String token) {
         RunningLedger.Answer a = ledger.getQuery(path, token);
         assertThat(a.status()).as(path + ": " + a.body()).isEqualTo(200);
-        assertThat(a.headers().get("Ledger-Position")).isNotNull();
+        if (!path.startsWith("/api/demands/")) {
+            assertThat(a.headers().get("Ledger-Position")).as("the position the list reflects").isNotNull();
+        }
         return a.json();
     }
 
