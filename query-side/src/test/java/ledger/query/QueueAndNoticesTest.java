@@ -269,6 +269,20 @@ class QueueAndNoticesTest {
     }
 
     @Test
+    void bothAreDescribedWithTheirRolesAndRefusals() {
+        JsonNode paths = ledger.getQuery("/v3/api-docs", "none").json().get("paths");
+        for (String path : List.of("/api/queue", "/api/notices-due")) {
+            JsonNode get = paths.get(path).get("get");
+            assertThat(get.get("responses").fieldNames()).toIterable().as(path).contains("200", "400", "401", "403", "503");
+            assertThat(get.get("x-required-roles")).as(path).isNotEmpty();
+        }
+        assertThat(paths.get("/api/queue").get("get").get("x-required-roles")).extracting(JsonNode::asText)
+                .contains("recorder", "legal", "auditor").doesNotContain("viewer");
+        assertThat(paths.get("/api/notices-due").get("get").get("x-required-roles")).extracting(JsonNode::asText)
+                .contains("legal", "auditor").doesNotContain("recorder");
+    }
+
+    @Test
     void theGaugesCountNow() {
         assertThat(gauges()).containsExactly(5.0, 3.0, 3.0);
         clock.set(Instant.parse("2025-07-01T00:00:00Z"));
