@@ -11,12 +11,13 @@ public final class Problems {
     }
 
     /**
-     * The served figures were projected by an earlier build, without the tables by legal process, and are being
-     * rebuilt from the log: a 503 to ask again in a moment.
+     * The served figures were projected by an earlier build, without the tables by legal process or the handling
+     * table, and are being rebuilt from the log: a 503 to ask again in a moment.
      */
     public static ErrorResponseException figuresBeingRebuilt() {
         ErrorResponseException e = refused(HttpStatus.SERVICE_UNAVAILABLE, "Figures being rebuilt",
-                "the figures were projected by an earlier build, without the tables by legal process, and are being rebuilt "
+                "the figures were projected by an earlier build, without the tables by legal process or the handling table, "
+                        + "and are being rebuilt "
                         + "from the log; ask again in a moment", "period");
         e.getHeaders().set("Retry-After", "1");
         return e;

@@ -71,6 +71,10 @@ class QueryApiDescription implements OpenApiCustomizer {
                     figures(suffix.isEmpty() ? JSON : CSV, "#NationalSecurityReport"), "400", badPeriod,
                     "409", problem("before 180 days after the period's end; `availableFrom` is the day it may be shown"),
                     "503", rebuilding);
+            describe(api, HttpMethod.GET, "/api/statistics/{period}/handling" + suffix,
+                    o -> o.summary("The handling table (counting rules 18-19): due dates kept, hours to a first response, "
+                            + "non-disclosure orders and user notices by jurisdiction (with asOf: recounted from the log)"),
+                    figures(suffix.isEmpty() ? JSON : CSV, "#HandlingTable"), "400", badPeriod, "503", rebuilding);
         }
         describe(api, HttpMethod.POST, "/api/replays", o -> o.summary("Rebuilds every projection from the first event"),
                 "202", answer("requested; follow it at /api/replays/latest", JSON, ref("Replay")),
@@ -210,6 +214,13 @@ class QueryApiDescription implements OpenApiCustomizer {
                 "total:#JurisdictionRow"));
         components.addSchemas("LegalProcessTable", object("period:string", "position:integer", "digest:string", "jurisdiction:string",
                 "rows:[#LegalProcessRow]", "total:#LegalProcessRow"));
+        components.addSchemas("HandlingRow", object("jurisdiction:string", "requests:integer", "withDeadline:integer", "onTime:integer",
+                "late:integer", "open:integer", "medianHoursToResponse:integer", "nonDisclosureOrders:integer", "usersNotified:integer",
+                "onTimePct:number", "nonDisclosurePct:number")
+                .description("the CSV's columns; medianHoursToResponse null without a response, onTimePct null without a due date, "
+                        + "nonDisclosurePct null without requests"));
+        components.addSchemas("HandlingTable", object("period:string", "position:integer", "digest:string", "rows:[#HandlingRow]",
+                "total:#HandlingRow"));
         components.addSchemas("NationalSecurityReport", object("period:string", "position:integer", "digest:string",
                 "rows:[#NationalSecurityLine]"));
         components.addSchemas("NationalSecurityLine", object("kind:string", "requests:string", "accounts:string")

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import ledger.events.LegalProcess;
 import ledger.query.Problems;
 import ledger.query.figures.DemandState;
+import ledger.query.figures.HandlingRow;
 import ledger.query.figures.NationalSecurityReport;
 import ledger.query.figures.Period;
 import ledger.query.figures.PeriodCounts;
@@ -92,9 +93,22 @@ class AuditController {
             compare(rowDifferences, null, process, rows.processes().get(process), recomputed.processes().get(process),
                     !process.nationalSecurity() || nationalSecurityShown);
         }
+        for (String j : new TreeSet<>(union(rows.handling().keySet(), recomputed.handling().keySet()))) {
+            HandlingRow mine = rows.handling().get(j);
+            HandlingRow theirs = recomputed.handling().get(j);
+            if (!Objects.equals(mine, theirs)) {
+                Map<String, Object> difference = new LinkedHashMap<>();
+                difference.put("table", "handling");
+                difference.put("jurisdiction", j);
+                difference.put("projected", mine);
+                difference.put("recomputed", theirs);
+                rowDifferences.add(difference);
+            }
+        }
 
         Map<String, Object> tables = new LinkedHashMap<>();
         tables.put("legal-process", table(projected.counts().byLegalProcess().digest(), recomputed.byLegalProcess().digest(), true, period));
+        tables.put("handling", table(projected.counts().byHandling().digest(), recomputed.byHandling().digest(), true, period));
         tables.put("national-security", table(projected.counts().nationalSecurity().digest(), recomputed.nationalSecurity().digest(),
                 nationalSecurityShown, period));
         String projectedDigest = projected.figures().digest();

@@ -12,7 +12,8 @@ import ledger.query.figures.DemandState;
 import ledger.query.figures.Period;
 
 /**
- * Where a demand counts (period, jurisdiction, legal process, outcome), and the demands of a period that count
+ * Where a demand counts (period, jurisdiction, legal process, outcome, accounts, and in the handling table: its due
+ * date kept or not, its hours to a first response, its order and notice), and the demands of a period that count
  * differently in two recounts.
  */
 public final class Changes {
@@ -30,6 +31,11 @@ public final class Changes {
         m.put("legalProcess", d.legalProcess().name());
         m.put("outcome", d.outcome().name());
         m.put("accounts", d.accounts().size());
+        // how it counts in the handling table (rules 18-19)
+        m.put("deadline", d.onTime() ? "onTime" : d.late() ? "late" : d.open() ? "open" : null);
+        m.put("hoursToResponse", d.firstResponse() == null ? null : d.hoursToResponse());
+        m.put("nonDisclosureOrder", d.nonDisclosureOrder());
+        m.put("userNotified", d.userNotified());
         return m;
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import ledger.events.LegalProcess;
 import ledger.query.figures.DemandState;
+import ledger.query.figures.HandlingRow;
 import ledger.query.figures.Outcome;
 import ledger.query.figures.Period;
 import ledger.query.figures.PeriodCounts;
@@ -51,11 +52,13 @@ public final class Recount {
      * Every count of a period (counting rules 4-8, 15, 16): a national-security demand counts only in its
      * kind's row across jurisdictions; any other in its jurisdiction's row, in that jurisdiction's row for its
      * legal process, and in its legal process's row. A row's accounts are the distinct pseudonyms its demands name.
+     * Any but a national-security demand also counts in its jurisdiction's handling row (rules 18-19).
      */
     public PeriodCounts counts(Period period) {
         Map<String, Tally> jurisdictions = new HashMap<>();
         Map<String, Map<LegalProcess, Tally>> narrowed = new HashMap<>();
         Map<LegalProcess, Tally> processes = new EnumMap<>(LegalProcess.class);
+        Map<String, HandlingRow.Tally> handling = new HashMap<>();
         for (DemandState d : demands.values()) {
             if (!d.period().equals(period)) {
                 continue;
@@ -65,13 +68,16 @@ public final class Recount {
                 jurisdictions.computeIfAbsent(d.jurisdiction(), j -> new Tally()).count(d);
                 narrowed.computeIfAbsent(d.jurisdiction(), j -> new EnumMap<>(LegalProcess.class))
                         .computeIfAbsent(d.legalProcess(), p -> new Tally()).count(d);
+                handling.computeIfAbsent(d.jurisdiction(), j -> new HandlingRow.Tally()).count(d, 1);
             }
         }
         Map<String, Row> jurisdictionRows = new HashMap<>();
         jurisdictions.forEach((j, t) -> jurisdictionRows.put(j, t.row(j)));
         Map<String, Map<LegalProcess, Row>> narrowedRows = new HashMap<>();
         narrowed.forEach((j, byProcess) -> narrowedRows.put(j, rows(byProcess)));
-        return new PeriodCounts(period, jurisdictionRows, narrowedRows, rows(processes));
+        Map<String, HandlingRow> handlingRows = new HashMap<>();
+        handling.forEach((j, t) -> handlingRows.put(j, t.row(j)));
+        return new PeriodCounts(period, jurisdictionRows, narrowedRows, rows(processes), handlingRows);
     }
 
     private static Map<LegalProcess, Row> rows(Map<LegalProcess, Tally> tallies) {

@@ -5,23 +5,36 @@ import java.util.List;
 import java.util.TreeSet;
 import ledger.events.AccountPseudonym;
 import ledger.events.ContentDisclosed;
+import ledger.events.DeadlineSet;
 import ledger.events.DemandCorrected;
 import ledger.events.DemandReceived;
 import ledger.events.DemandRejected;
 import ledger.events.LegalProcess;
 import ledger.events.NoDataFound;
+import ledger.events.NonDisclosureOrderRecorded;
 import ledger.events.SubscriberDataDisclosed;
+import ledger.events.UserNotified;
 
 /**
  * What counts of one demand (counting rules 4, 5, 7, 8, 15 and 16): where it counts (period by receivedAt, row by
  * jurisdiction and by legal process, or the national-security report), which accounts it names, and which
- * dispositions it had. A correction replaces fields, so the demand counts exactly as if it had been logged that way.
+ * dispositions it had; and how it was handled (counting rules 18-20): its due date (the latest given, null when
+ * none), its first response (the earliest {@code occurredAt} of its dispositions, null when none), whether a
+ * non-disclosure order was recorded and whether its user was notified. A correction replaces fields, so the demand
+ * counts exactly as if it had been logged that way.
  */
 public record DemandState(String demandId, Instant receivedAt, String jurisdiction, LegalProcess legalProcess, List<String> accounts,
-                          boolean content, boolean subscriber, boolean noData, boolean rejected) {
+                          boolean content, boolean subscriber, boolean noData, boolean rejected,
+                          Instant dueAt, Instant firstResponse, boolean nonDisclosureOrder, boolean userNotified) {
 
     public DemandState {
         accounts = sortedDistinct(accounts);
+    }
+
+    /** A demand without a due date, response, order or notice recorded. */
+    public DemandState(String demandId, Instant receivedAt, String jurisdiction, LegalProcess legalProcess, List<String> accounts,
+                       boolean content, boolean subscriber, boolean noData, boolean rejected) {
+        this(demandId, receivedAt, jurisdiction, legalProcess, accounts, content, subscriber, noData, rejected, null, null, false, false);
     }
 
     /** Every event makes a new state: a list already sorted and distinct (the usual case) is kept as it is. */
@@ -47,6 +60,29 @@ public record DemandState(String demandId, Instant receivedAt, String jurisdicti
         return legalProcess.nationalSecurity();
     }
 
+    /** A first response at or before the due date (rule 19's {@code onTime}). */
+    public boolean onTime() {
+        return dueAt != null && firstResponse != null && !firstResponse.isAfter(dueAt);
+    }
+
+    /** A first response after the due date. */
+    public boolean late() {
+        return dueAt != null && firstResponse != null && firstResponse.isAfter(dueAt);
+    }
+
+    /** A due date and no response yet. */
+    public boolean open() {
+        return dueAt != null && firstResponse == null;
+    }
+
+    /** The whole hours from receipt to the first response, rounded down; -1 without a response. */
+    public long hoursToResponse() {
+        if (firstResponse == null) {
+            return -1;
+        }
+        return Math.floorDiv(java.time.Duration.between(receivedAt, firstResponse).getSeconds(), 3600L);
+    }
+
     /**
      * The state after one more event; {@code before} is null until the demand is received. Events of a demand
      * that was never received cannot be in the log (the aggregate refuses them); they leave it unreceived.
@@ -54,22 +90,31 @@ public record DemandState(String demandId, Instant receivedAt, String jurisdicti
     public static DemandState apply(DemandState before, Object event) {
         if (event instanceof DemandReceived e) {
             return new DemandState(e.demandId(), e.receivedAt(), e.jurisdiction().code(), e.legalProcess(), codes(e.accounts()),
-                    false, false, false, false);
+                    false, false, false, false, e.dueAt(), null, false, false);
         }
         if (before == null) {
             return null;
         }
-        if (event instanceof SubscriberDataDisclosed) {
-            return before.with(before.content, true, before.noData, before.rejected);
+        if (event instanceof SubscriberDataDisclosed e) {
+            return before.with(before.content, true, before.noData, before.rejected, e.occurredAt());
         }
-        if (event instanceof ContentDisclosed) {
-            return before.with(true, before.subscriber, before.noData, before.rejected);
+        if (event instanceof ContentDisclosed e) {
+            return before.with(true, before.subscriber, before.noData, before.rejected, e.occurredAt());
         }
-        if (event instanceof NoDataFound) {
-            return before.with(before.content, before.subscriber, true, before.rejected);
+        if (event instanceof NoDataFound e) {
+            return before.with(before.content, before.subscriber, true, before.rejected, e.occurredAt());
         }
-        if (event instanceof DemandRejected) {
-            return before.with(before.content, before.subscriber, before.noData, true);
+        if (event instanceof DemandRejected e) {
+            return before.with(before.content, before.subscriber, before.noData, true, e.occurredAt());
+        }
+        if (event instanceof DeadlineSet e) {
+            return before.handled(e.dueAt(), before.nonDisclosureOrder, before.userNotified);
+        }
+        if (event instanceof NonDisclosureOrderRecorded) {
+            return before.handled(before.dueAt, true, before.userNotified);
+        }
+        if (event instanceof UserNotified) {
+            return before.handled(before.dueAt, before.nonDisclosureOrder, true);
         }
         if (event instanceof DemandCorrected e) {
             return new DemandState(before.demandId,
@@ -77,13 +122,22 @@ public record DemandState(String demandId, Instant receivedAt, String jurisdicti
                     e.jurisdiction() != null ? e.jurisdiction().code() : before.jurisdiction,
                     e.legalProcess() != null ? e.legalProcess() : before.legalProcess,
                     e.accounts() != null ? codes(e.accounts()) : before.accounts,
-                    before.content, before.subscriber, before.noData, before.rejected);
+                    before.content, before.subscriber, before.noData, before.rejected,
+                    before.dueAt, before.firstResponse, before.nonDisclosureOrder, before.userNotified);
         }
         return before;
     }
 
-    private DemandState with(boolean content, boolean subscriber, boolean noData, boolean rejected) {
-        return new DemandState(demandId, receivedAt, jurisdiction, legalProcess, accounts, content, subscriber, noData, rejected);
+    /** With a disposition that occurred at {@code occurredAt}: the first response is the earliest (rule 18). */
+    private DemandState with(boolean content, boolean subscriber, boolean noData, boolean rejected, Instant occurredAt) {
+        Instant first = firstResponse == null || occurredAt.isBefore(firstResponse) ? occurredAt : firstResponse;
+        return new DemandState(demandId, receivedAt, jurisdiction, legalProcess, accounts, content, subscriber, noData, rejected,
+                dueAt, first, nonDisclosureOrder, userNotified);
+    }
+
+    private DemandState handled(Instant dueAt, boolean nonDisclosureOrder, boolean userNotified) {
+        return new DemandState(demandId, receivedAt, jurisdiction, legalProcess, accounts, content, subscriber, noData, rejected,
+                dueAt, firstResponse, nonDisclosureOrder, userNotified);
     }
 
     private static List<String> codes(List<AccountPseudonym> accounts) {

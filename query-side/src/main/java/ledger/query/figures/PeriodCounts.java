@@ -10,13 +10,20 @@ import ledger.events.LegalProcess;
  * Everything counted of one period, from which each of its tables is printed: per jurisdiction its row and its
  * rows by legal process (counting rules 4-8 and 15; national-security demands are in neither), and per legal
  * process its row across jurisdictions (national-security kinds included, rule 16). Each row's accounts are the
- * distinct accounts of its own demands.
+ * distinct accounts of its own demands. Per jurisdiction also its handling row (rule 19; national security left out).
  */
 public record PeriodCounts(Period period, Map<String, Row> jurisdictions, Map<String, Map<LegalProcess, Row>> processesByJurisdiction,
-                           Map<LegalProcess, Row> processes) {
+                           Map<LegalProcess, Row> processes, Map<String, HandlingRow> handling) {
+
+    /** Counts without handling rows (tables of rules 4-17 only). */
+    public PeriodCounts(Period period, Map<String, Row> jurisdictions, Map<String, Map<LegalProcess, Row>> processesByJurisdiction,
+                        Map<LegalProcess, Row> processes) {
+        this(period, jurisdictions, processesByJurisdiction, processes, Map.of());
+    }
 
     public PeriodCounts {
         jurisdictions = Collections.unmodifiableMap(new TreeMap<>(jurisdictions));
+        handling = Collections.unmodifiableMap(new TreeMap<>(handling));
         Map<String, Map<LegalProcess, Row>> narrowed = new TreeMap<>();
         processesByJurisdiction.forEach((j, rows) -> narrowed.put(j, byProcess(rows)));
         processesByJurisdiction = Collections.unmodifiableMap(narrowed);
@@ -28,7 +35,12 @@ public record PeriodCounts(Period period, Map<String, Row> jurisdictions, Map<St
     }
 
     public static PeriodCounts empty(Period period) {
-        return new PeriodCounts(period, Map.of(), Map.of(), Map.of());
+        return new PeriodCounts(period, Map.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    /** The handling table (rules 18-19). */
+    public HandlingFigures byHandling() {
+        return HandlingFigures.of(period, handling.values());
     }
 
     /** The per-jurisdiction table (rules 6-11). */

@@ -12,10 +12,11 @@ import java.util.List;
 import ledger.eventlog.LogRecord;
 import ledger.query.audit.Recount;
 import ledger.query.figures.Period;
+import ledger.query.figures.PeriodCounts;
 
 /**
  * {@code ./run verify BUNDLE [--period P]... [--hash sha256:...]}: checks a bundle's chain line by line, prints
- * its last position and hash, and each period's digest recounted from the bundle by the counting rules
+ * its last position and hash, and each period's digest (and its handling table's, counting rule 19) recounted from the bundle by the counting rules
  * ({@link Recount}: what audits recount with, nothing of the projection). No database, no running ledger.
  * Exits 1 at the first broken line, or when {@code --hash} is the hash of no position of the bundle; 2 when
  * the command line is wrong.
@@ -87,7 +88,9 @@ public final class BundleVerifier {
             out.println("position  " + reader.position());
             out.println("hash      " + LogRecord.text(reader.hash()));
             for (Period period : periods) {
-                out.println(period + "   " + recount.figures(period).digest());
+                PeriodCounts counts = recount.counts(period);
+                out.println(period + "   " + counts.byJurisdiction().digest());
+                out.println(period + " handling   " + counts.byHandling().digest());
             }
         } catch (NoSuchFileException e) {
             err.println("verify: no such file: " + bundle);

@@ -17,9 +17,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import ledger.eventlog.LoggedEvent;
 import ledger.eventlog.MongoEventLog;
+import ledger.events.DemandAssigned;
 import ledger.events.DemandReceived;
 import ledger.events.LegalProcess;
 import ledger.query.figures.DemandState;
+import ledger.query.figures.HandlingRow;
 import ledger.query.figures.Outcome;
 import ledger.query.figures.Row;
 import org.bson.Document;
@@ -66,8 +68,10 @@ final class FiguresProjector {
         long to = batch.get(batch.size() - 1).position();
         undoUnfinished(from);
 
+        // an assignment counts nowhere: its demand's state need not be read for it
+        List<Recorded> counted = batch.stream().filter(r -> !(r.event() instanceof DemandAssigned)).toList();
         Map<String, Object> firstEvents = new LinkedHashMap<>();
-        batch.forEach(r -> firstEvents.putIfAbsent(r.demandId(), r.event()));
+        counted.forEach(r -> firstEvents.putIfAbsent(r.demandId(), r.event()));
         Set<String> ids = firstEvents.keySet();
         Map<String, Document> demandDocs = FiguresStore.byId(store.demands, ids);
         Map<String, DemandState> before = new HashMap<>();
@@ -79,12 +83,13 @@ final class FiguresProjector {
             }
         });
         Map<String, DemandState> after = new HashMap<>(before);
-        for (Recorded r : batch) {
+        for (Recorded r : counted) {
             after.put(r.demandId(), DemandState.apply(after.get(r.demandId()), r.event()));
         }
 
         Map<String, Row> cellDeltas = new LinkedHashMap<>();
         Map<String, Map<String, Map<String, Long>>> membershipDeltas = new LinkedHashMap<>();
+        Map<String, HandlingRow.Tally> handlingDeltas = new LinkedHashMap<>();
         List<String> changedDemands = new ArrayList<>();
         for (String id : ids) {
             DemandState b = before.get(id);
@@ -93,9 +98,11 @@ final class FiguresProjector {
                 continue;
             }
             changedDemands.add(id);
-            contribute(b, -1, cellDeltas, membershipDeltas);
-            contribute(a, +1, cellDeltas, membershipDeltas);
+            contribute(b, -1, cellDeltas, membershipDeltas, handlingDeltas);
+            contribute(a, +1, cellDeltas, membershipDeltas, handlingDeltas);
         }
+        // a disposition of a demand without a due date and on the same hour leaves its handling row as it was
+        handlingDeltas.values().removeIf(HandlingRow.Tally::isZero);
 
         // a disposition takes a demand's accounts out of its rows and puts them back: no change worth a write
         membershipDeltas.values().forEach(ofBucket -> {
@@ -145,15 +152,19 @@ final class FiguresProjector {
             newBuckets.put(bucket, pseudonyms.isEmpty() ? null : FiguresStore.bucketDocument(bucket, pseudonyms));
         });
 
-        Map<String, Document> rowDocs = FiguresStore.byId(store.rows, cellDeltas.keySet().stream().map(FiguresProjector::rowKeyOfCell)
-                .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
+        Set<String> rowKeys = cellDeltas.keySet().stream().map(FiguresProjector::rowKeyOfCell)
+                .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new));
+        rowKeys.addAll(handlingDeltas.keySet());
+        Map<String, Document> rowDocs = FiguresStore.byId(store.rows, rowKeys);
         Map<String, FiguresStore.StoredRow> newRows = new LinkedHashMap<>();
+        java.util.function.Function<String, FiguresStore.StoredRow> stored = k -> rowDocs.containsKey(k)
+                ? FiguresStore.storedRow(rowDocs.get(k)) : FiguresStore.StoredRow.empty(k);
         cellDeltas.forEach((cell, delta) -> {
             String key = rowKeyOfCell(cell);
-            FiguresStore.StoredRow old = newRows.computeIfAbsent(key, k -> rowDocs.containsKey(k)
-                    ? FiguresStore.storedRow(rowDocs.get(k)) : FiguresStore.StoredRow.empty(k));
+            FiguresStore.StoredRow old = newRows.computeIfAbsent(key, stored);
             newRows.put(key, old.plus(processOfCell(cell), delta));
         });
+        handlingDeltas.forEach((key, delta) -> newRows.put(key, newRows.computeIfAbsent(key, stored).plus(delta)));
 
         List<Document> undo = new ArrayList<>();
         changedDemands.forEach(id -> undo.add(image("demands", id, demandDocs.get(id))));
@@ -199,15 +210,19 @@ final class FiguresProjector {
     /**
      * A demand's contribution: one request in each row it counts in (counting rules 15-16: a national-security
      * demand only in its kind's row across jurisdictions; any other in its jurisdiction's row, that row's legal
-     * process, and its legal process across jurisdictions), and each account's membership for its jurisdiction
-     * and legal process.
+     * process, and its legal process across jurisdictions), each account's membership for its jurisdiction
+     * and legal process, and (but a national-security demand) its handling in its jurisdiction's row.
      */
     private static void contribute(DemandState s, int sign, Map<String, Row> cellDeltas,
-                                   Map<String, Map<String, Map<String, Long>>> membershipDeltas) {
+                                   Map<String, Map<String, Map<String, Long>>> membershipDeltas,
+                                   Map<String, HandlingRow.Tally> handlingDeltas) {
         if (s == null) {
             return;
         }
         String period = s.period().toString();
+        if (!s.nationalSecurity()) {
+            handlingDeltas.computeIfAbsent(FiguresStore.rowKey(period, s.jurisdiction()), k -> new HandlingRow.Tally()).count(s, sign);
+        }
         Row request = Row.empty("").plus(s.outcome(), sign, 0);
         for (String cell : cells(period, s.jurisdiction(), s.legalProcess())) {
             cellDeltas.merge(cell, request, Row::add);
@@ -281,7 +296,7 @@ final class FiguresProjector {
                 new Document("_id", "journal").append("from", from).append("to", to).append("chunks", chunks), UPSERT);
     }
 
-    /** Roughly how much of a document an image is: one, plus its pseudonyms' memberships or its demand's accounts. */
+    /** Roughly how much of a document an image is: one, plus its pseudonyms' memberships, its row's hours or its demand's accounts. */
     private static long weight(Document before) {
         if (before == null) {
             return 1;
@@ -292,6 +307,9 @@ final class FiguresProjector {
                 weight += 1 + FiguresStore.memberships(memberships).size();
             }
             return weight;
+        }
+        if (before.get("h") instanceof Document handling && handling.get("hours") instanceof String hours) {
+            return 1 + hours.length() / 80; // a row's hours to a response, as long as a pseudonym's line per 80 characters
         }
         return 1 + (before.get("a") instanceof List<?> accounts ? accounts.size() : 0);
     }

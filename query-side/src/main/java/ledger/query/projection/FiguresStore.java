@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import ledger.events.LegalProcess;
 import ledger.query.figures.DemandState;
+import ledger.query.figures.HandlingRow;
 import ledger.query.figures.Period;
 import ledger.query.figures.PeriodCounts;
 import ledger.query.figures.PeriodFigures;
@@ -28,7 +29,9 @@ import org.bson.Document;
  * beginning with those three hex digits, each with the number of the period's demands naming it per
  * jurisdiction and legal process ({@code CC|PROCESS}): all a pseudonym's memberships are in one document, so a
  * batch learns from it whether the pseudonym enters or leaves any row's distinct accounts, and a period's
- * accounts are at most 4,096 documents however many there are.
+ * accounts are at most 4,096 documents however many there are. A jurisdiction's row document also holds, under
+ * {@code h}, its handling row (counting rules 18-19): its counts and the number of its responded demands per whole
+ * hour to a first response.
  *
  * <p>The demands collection holds the demands the projection folded one by one; a generation built by a
  * replay holds none at first. A demand without a document counts as its events in the log up to the
@@ -38,9 +41,10 @@ public final class FiguresStore {
 
     /**
      * The layout of the documents above, kept with the position. Generations written before the tables by legal
-     * process (no shape) held only per-jurisdiction rows and accounts per row; they are rebuilt from the log.
+     * process (no shape) held only per-jurisdiction rows and accounts per row, those of shape 2 no handling rows;
+     * they are rebuilt from the log.
      */
-    static final int SHAPE = 2;
+    static final int SHAPE = 3;
 
     /** Every ISO 3166-1 alpha-2 code: a period's rows are read with one {@code $in} over these keys. */
     private static final String[] CODES = Locale.getISOCountries();
@@ -165,6 +169,7 @@ public final class FiguresStore {
         Map<String, Row> jurisdictions = new HashMap<>();
         Map<String, Map<LegalProcess, Row>> narrowed = new HashMap<>();
         Map<LegalProcess, Row> processes = new EnumMap<>(LegalProcess.class);
+        Map<String, HandlingRow> handling = new HashMap<>();
         for (Document d : rowDocs) {
             StoredRow r = storedRow(d);
             if (r.jurisdiction().equals(ALL_JURISDICTIONS)) {
@@ -174,8 +179,11 @@ public final class FiguresStore {
                 jurisdictions.put(r.jurisdiction(), r.counts());
                 narrowed.put(r.jurisdiction(), r.byProcess());
             }
+            if (!r.jurisdiction().equals(ALL_JURISDICTIONS) && r.handling().requests() > 0) {
+                handling.put(r.jurisdiction(), r.handling());
+            }
         }
-        return new PeriodCounts(period, jurisdictions, narrowed, processes);
+        return new PeriodCounts(period, jurisdictions, narrowed, processes, handling);
     }
 
     static List<String> rowKeysOf(String period) {
@@ -323,37 +331,61 @@ public final class FiguresStore {
         return found;
     }
 
+    /** A demand's document; what rules 18-19 count of it only where there is something ({@code du}, {@code fr}, {@code nd}, {@code un}). */
     static Document demandDocument(DemandState s) {
-        return new Document("_id", s.demandId()).append("rt", s.receivedAt().toString()).append("j", s.jurisdiction())
+        Document d = new Document("_id", s.demandId()).append("rt", s.receivedAt().toString()).append("j", s.jurisdiction())
                 .append("lp", s.legalProcess().name()).append("a", s.accounts()).append("c", s.content()).append("s", s.subscriber())
                 .append("n", s.noData()).append("r", s.rejected());
+        if (s.dueAt() != null) {
+            d.append("du", s.dueAt().toString());
+        }
+        if (s.firstResponse() != null) {
+            d.append("fr", s.firstResponse().toString());
+        }
+        if (s.nonDisclosureOrder()) {
+            d.append("nd", true);
+        }
+        if (s.userNotified()) {
+            d.append("un", true);
+        }
+        return d;
     }
 
     static DemandState demandState(Document d) {
         return new DemandState(d.getString("_id"), Instant.parse(d.getString("rt")), d.getString("j"), LegalProcess.valueOf(d.getString("lp")),
-                d.getList("a", String.class), d.getBoolean("c"), d.getBoolean("s"), d.getBoolean("n"), d.getBoolean("r"));
+                d.getList("a", String.class), d.getBoolean("c"), d.getBoolean("s"), d.getBoolean("n"), d.getBoolean("r"),
+                instant(d.getString("du")), instant(d.getString("fr")), d.getBoolean("nd", false), d.getBoolean("un", false));
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
     }
 
     /**
      * A row document as counts: a jurisdiction's row (none for {@link #ALL_JURISDICTIONS}) and its rows by legal
-     * process, each labelled with its legal process.
+     * process, each labelled with its legal process, and its handling row (empty for {@link #ALL_JURISDICTIONS}).
      */
-    record StoredRow(String id, String jurisdiction, Row counts, Map<LegalProcess, Row> byProcess) {
+    record StoredRow(String id, String jurisdiction, Row counts, Map<LegalProcess, Row> byProcess, HandlingRow handling) {
 
         static StoredRow empty(String id) {
             String jurisdiction = id.substring(id.indexOf('|') + 1);
-            return new StoredRow(id, jurisdiction, Row.empty(jurisdiction), new EnumMap<>(LegalProcess.class));
+            return new StoredRow(id, jurisdiction, Row.empty(jurisdiction), new EnumMap<>(LegalProcess.class), HandlingRow.empty(jurisdiction));
         }
 
         /** These counts with a delta added to the row itself ({@code process} null) or to one legal process's row. */
         StoredRow plus(LegalProcess process, Row delta) {
             if (process == null) {
-                return new StoredRow(id, jurisdiction, counts.add(delta), byProcess);
+                return new StoredRow(id, jurisdiction, counts.add(delta), byProcess, handling);
             }
             Map<LegalProcess, Row> next = new EnumMap<>(LegalProcess.class);
             next.putAll(byProcess);
             next.merge(process, delta.labelled(process.name()), Row::add);
-            return new StoredRow(id, jurisdiction, counts, next);
+            return new StoredRow(id, jurisdiction, counts, next, handling);
+        }
+
+        /** These counts with the handling row's changes added. */
+        StoredRow plus(HandlingRow.Tally delta) {
+            return new StoredRow(id, jurisdiction, counts, byProcess, delta.addedTo(handling));
         }
     }
 
@@ -365,7 +397,55 @@ public final class FiguresStore {
                 byProcess.append(process.name(), counts(new Document(), row));
             }
         });
-        return d.append("lp", byProcess);
+        d.append("lp", byProcess);
+        if (!r.handling().equals(HandlingRow.empty(r.handling().label()))) {
+            d.append("h", handling(r.handling()));
+        }
+        return d;
+    }
+
+    /**
+     * A handling row as stored: its counts, and its hours as one string {@code hours=demands} pairs joined by
+     * {@code ;} in ascending order of hours ({@code 0=3;5=1;17=2}), a count of 1 written without {@code =1}.
+     */
+    private static Document handling(HandlingRow h) {
+        StringBuilder hours = new StringBuilder();
+        h.hours().forEach((hour, n) -> {
+            if (!hours.isEmpty()) {
+                hours.append(';');
+            }
+            hours.append(hour);
+            if (n != 1) {
+                hours.append('=').append(n);
+            }
+        });
+        return new Document("requests", h.requests()).append("withDeadline", h.withDeadline()).append("onTime", h.onTime())
+                .append("late", h.late()).append("open", h.open()).append("nonDisclosureOrders", h.nonDisclosureOrders())
+                .append("usersNotified", h.usersNotified()).append("hours", hours.toString());
+    }
+
+    private static HandlingRow handling(String label, Document h) {
+        if (h == null) {
+            return HandlingRow.empty(label);
+        }
+        java.util.TreeMap<Long, Long> hours = new java.util.TreeMap<>();
+        String text = h.getString("hours");
+        int from = 0;
+        while (from < text.length()) {
+            int end = text.indexOf(';', from);
+            if (end < 0) {
+                end = text.length();
+            }
+            int equals = text.indexOf('=', from);
+            if (equals < 0 || equals > end) {
+                hours.put(Long.parseLong(text, from, end, 10), 1L);
+            } else {
+                hours.put(Long.parseLong(text, from, equals, 10), Long.parseLong(text, equals + 1, end, 10));
+            }
+            from = end + 1;
+        }
+        return new HandlingRow(label, num(h, "requests"), num(h, "withDeadline"), num(h, "onTime"), num(h, "late"), num(h, "open"),
+                num(h, "nonDisclosureOrders"), num(h, "usersNotified"), hours);
     }
 
     private static Document counts(Document d, Row r) {
@@ -381,7 +461,8 @@ public final class FiguresStore {
         if (lp != null) {
             lp.forEach((process, counts) -> byProcess.put(LegalProcess.valueOf(process), row(process, (Document) counts)));
         }
-        return new StoredRow(d.getString("_id"), jurisdiction, row(jurisdiction, d), byProcess);
+        return new StoredRow(d.getString("_id"), jurisdiction, row(jurisdiction, d), byProcess,
+                handling(jurisdiction, d.get("h", Document.class)));
     }
 
     private static Row row(String label, Document d) {

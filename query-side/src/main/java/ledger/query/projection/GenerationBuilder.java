@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import ledger.eventlog.MongoEventLog;
 import ledger.query.figures.DemandState;
+import ledger.query.figures.HandlingRow;
 import ledger.query.figures.Outcome;
 import ledger.query.figures.Row;
 import org.bson.Document;
@@ -52,8 +53,13 @@ final class GenerationBuilder {
         // per cell its demands by outcome; per accounts document its pseudonyms' memberships
         Map<String, long[]> outcomes = new HashMap<>();
         Map<String, Map<String, Document>> buckets = new HashMap<>();
+        // per jurisdiction's row its handling (rules 18-19; national security left out)
+        Map<String, HandlingRow.Tally> handling = new HashMap<>();
         for (DemandState d : demands.values()) {
             String period = d.period().toString();
+            if (!d.nationalSecurity()) {
+                handling.computeIfAbsent(FiguresStore.rowKey(period, d.jurisdiction()), k -> new HandlingRow.Tally()).count(d, 1);
+            }
             for (String cell : FiguresProjector.cells(period, d.jurisdiction(), d.legalProcess())) {
                 outcomes.computeIfAbsent(cell, k -> new long[Outcome.values().length])[d.outcome().ordinal()]++;
             }
@@ -91,6 +97,7 @@ final class GenerationBuilder {
             storedRows.put(key, storedRows.getOrDefault(key, FiguresStore.StoredRow.empty(key)).plus(FiguresProjector.processOfCell(cell), row));
             periods.add(FiguresStore.periodOfKey(key));
         });
+        handling.forEach((key, tally) -> storedRows.put(key, storedRows.getOrDefault(key, FiguresStore.StoredRow.empty(key)).plus(tally)));
         List<Document> rows = new ArrayList<>();
         storedRows.values().forEach(r -> rows.add(FiguresStore.rowDocument(r)));
         List<Document> bucketDocs = new ArrayList<>();

@@ -358,7 +358,8 @@ public class ProjectionTarget {
         if (!current.ofCurrentShape()) {
             long position = current.position();
             String generation = "s" + FiguresStore.SHAPE + "x" + Long.toString(System.currentTimeMillis(), 36);
-            log.info("generation {} was written by an earlier build (without the tables by legal process): rebuilding it from the log "
+            log.info("generation {} was written by an earlier build (without the tables by legal process or the handling table): "
+                    + "rebuilding it from the log "
                     + "up to position {} into generation {}", current.generation(), position, generation);
             GenerationBuilder.build(eventLog, new FiguresStore(database, generation), position, events -> {
             });

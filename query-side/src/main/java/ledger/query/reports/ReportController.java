@@ -18,6 +18,7 @@ import ledger.query.audit.LogRecounter;
 import ledger.query.audit.Periods;
 import ledger.query.audit.Recount;
 import ledger.query.figures.Period;
+import ledger.query.figures.HandlingFigures;
 import ledger.query.figures.LegalProcessFigures;
 import ledger.query.figures.NationalSecurityReport;
 import ledger.query.figures.PeriodCounts;
@@ -37,7 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Published reports (counting rule 13): a version freezes every table of a period (per jurisdiction, by legal
- * process whole and narrowed to each jurisdiction with demands, the national-security report), all as of one
+ * process whole and narrowed to each jurisdiction with demands, the handling table, the national-security report), all as of one
  * log position, each with its CSV and digest, in a collection of its own that no replay touches. A version is
  * verified by recounting the log up to its position; a restatement lists, demand by demand, what counts
  * differently today. The national-security report's digest is not shown before the report may be (counting
@@ -62,10 +63,12 @@ class ReportController {
     }
 
     private static final String NATIONAL_SECURITY = "national-security";
+    private static final String HANDLING = "handling";
 
     /**
      * Every table of a period besides the per-jurisdiction one, named as the fixtures name their files:
-     * {@code legal-process}, {@code legal-process-CC} for each jurisdiction with demands, {@code national-security}.
+     * {@code legal-process}, {@code legal-process-CC} for each jurisdiction with demands, {@code handling} (counting
+     * rule 19), {@code national-security}.
      */
     static Map<String, Frozen> tables(PeriodCounts counts) {
         Map<String, Frozen> tables = new LinkedHashMap<>();
@@ -75,6 +78,8 @@ class ReportController {
             LegalProcessFigures narrowed = counts.byLegalProcess(row.label());
             tables.put("legal-process-" + row.label(), new Frozen(narrowed.csv(), narrowed.digest()));
         }
+        HandlingFigures handling = counts.byHandling();
+        tables.put(HANDLING, new Frozen(handling.csv(), handling.digest()));
         NationalSecurityReport nationalSecurity = counts.nationalSecurity();
         tables.put(NATIONAL_SECURITY, new Frozen(nationalSecurity.csv(), nationalSecurity.digest()));
         return tables;
@@ -141,6 +146,9 @@ class ReportController {
         Map<String, String> recomputedDigests = new LinkedHashMap<>();
         if (!frozen.isEmpty()) {
             tables(recomputed).forEach((name, table) -> recomputedDigests.put(name, table.digest()));
+            if (!frozen.containsKey(HANDLING)) {
+                recomputedDigests.remove(HANDLING); // a version published before the handling table
+            }
         }
         answer.put("recomputedDigests", shown(recomputedDigests, period));
         answer.put("matches", digest.equals(report.getString("digest")) && recomputedDigests.equals(frozen));

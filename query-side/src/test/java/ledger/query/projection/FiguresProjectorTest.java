@@ -13,14 +13,18 @@ import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.TestMongo;
 import ledger.events.AccountPseudonym;
 import ledger.events.ContentDisclosed;
+import ledger.events.DeadlineSet;
+import ledger.events.DemandAssigned;
 import ledger.events.DemandCorrected;
 import ledger.events.DemandReceived;
 import ledger.events.DemandRejected;
 import ledger.events.Jurisdiction;
 import ledger.events.LegalProcess;
 import ledger.events.NoDataFound;
+import ledger.events.NonDisclosureOrderRecorded;
 import ledger.events.RejectionReason;
 import ledger.events.SubscriberDataDisclosed;
+import ledger.events.UserNotified;
 import ledger.query.audit.Recount;
 import ledger.query.figures.Period;
 import org.bson.Document;
@@ -60,7 +64,10 @@ class FiguresProjectorTest {
         return new FiguresStore(database(), generation);
     }
 
-    /** A random but reproducible log: receipts, escalations, closings, corrections across rows and periods. */
+    /**
+     * A random but reproducible log: receipts (some with a due date), escalations, closings, corrections across rows
+     * and periods, and what tracking.md records (deadlines set and moved, orders, notices, owners).
+     */
     static List<FiguresProjector.Recorded> log(long seed, int demands) {
         Random random = new Random(seed);
         String[] codes = {"US", "GB", "DE", "FR", "AQ"};
@@ -73,13 +80,15 @@ class FiguresProjectorTest {
                 accounts.add(pseudonym(random.nextInt(demands)));
             }
             add(events, id, new DemandReceived(id, Instant.parse("2014-06-30T23:59:59Z").plusSeconds(random.nextInt(3) - 1),
-                    new Jurisdiction(codes[random.nextInt(codes.length)]), "agency", process(random), accounts));
+                    new Jurisdiction(codes[random.nextInt(codes.length)]), "agency", process(random), accounts,
+                    random.nextBoolean() ? null : due(random)));
             open.add(id);
             int steps = random.nextInt(4);
             for (int s = 0; s < steps; s++) {
                 String target = open.get(random.nextInt(open.size()));
-                Instant at = Instant.parse("2014-08-01T00:00:00Z");
-                switch (random.nextInt(7)) {
+                // first responses on and around the due dates, hours apart
+                Instant at = Instant.parse("2014-07-20T00:00:00Z").plusSeconds(3600L * random.nextInt(6) - random.nextInt(2));
+                switch (random.nextInt(11)) {
                     case 0 -> add(events, target, new SubscriberDataDisclosed(target, at));
                     case 1 -> add(events, target, new ContentDisclosed(target, at));
                     case 2 -> add(events, target, new NoDataFound(target, at));
@@ -87,12 +96,20 @@ class FiguresProjectorTest {
                     case 4 -> add(events, target, new DemandCorrected(target, null, new Jurisdiction(codes[random.nextInt(codes.length)]), null, null, null));
                     // into or out of national security, or to another ordinary process (counting rule 16)
                     case 5 -> add(events, target, new DemandCorrected(target, null, null, null, process(random), null));
-                    default -> add(events, target, new DemandCorrected(target, Instant.parse("2014-07-01T00:00:00Z").minusSeconds(random.nextInt(2)),
+                    case 6 -> add(events, target, new DemandCorrected(target, Instant.parse("2014-07-01T00:00:00Z").minusSeconds(random.nextInt(2)),
                             null, null, null, List.of(pseudonym(random.nextInt(demands)))));
+                    case 7 -> add(events, target, new DeadlineSet(target, due(random)));
+                    case 8 -> add(events, target, new NonDisclosureOrderRecorded(target, at, random.nextBoolean() ? null : at.plusSeconds(86_400)));
+                    case 9 -> add(events, target, new UserNotified(target, at));
+                    default -> add(events, target, new DemandAssigned(target, random.nextBoolean() ? null : "owner" + random.nextInt(3)));
                 }
             }
         }
         return events;
+    }
+
+    private static Instant due(Random random) {
+        return Instant.parse("2014-07-20T02:00:00Z").plusSeconds(random.nextInt(3) - 1);
     }
 
     private static LegalProcess process(Random random) {
@@ -146,6 +163,7 @@ class FiguresProjectorTest {
             assertThat(store.snapshot(period).counts()).isEqualTo(recount.counts(period));
             assertThat(store.rows(period)).as("the rows as they stand").isEqualTo(recount.counts(period));
             assertThat(csv(store, period)).isEqualTo(recount.figures(period).csv());
+            assertThat(store.snapshot(period).counts().byHandling().csv()).isEqualTo(recount.counts(period).byHandling().csv());
         }
     }
 
@@ -170,6 +188,10 @@ class FiguresProjectorTest {
         assertEveryTableEqualsARecount(store, events);
         assertThat(recount.counts(H1).processes()).as("the log has national-security demands")
                 .containsKeys(LegalProcess.NATIONAL_SECURITY_LETTER, LegalProcess.FISA_ORDER);
+        var handling = recount.counts(H2).byHandling().total();
+        assertThat(List.of(handling.onTime(), handling.late(), handling.open(), handling.nonDisclosureOrders(), handling.usersNotified()))
+                .as("the log exercises every column of the handling table").allMatch(n -> n > 0);
+        assertThat(handling.hours().size()).as("hours to a response of several values").isGreaterThan(3);
     }
 
     @Test
