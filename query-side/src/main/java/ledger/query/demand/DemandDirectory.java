@@ -342,7 +342,8 @@ final class DemandDirectory implements SmartLifecycle {
         }
         if (!after.accounts().isEmpty()) {
             after = new DemandState(after.demandId(), after.receivedAt(), after.jurisdiction(), after.legalProcess(), List.of(),
-                    after.content(), after.subscriber(), after.noData(), after.rejected());
+                    after.content(), after.subscriber(), after.noData(), after.rejected(), after.dueAt(), after.firstResponse(),
+                    after.nonDisclosureOrder(), after.userNotified());
         }
         store(id, new Listed(after, tracking, logged.position()));
     }
