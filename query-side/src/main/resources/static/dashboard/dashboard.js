@@ -77,6 +77,7 @@
     demandsQuery: null,
     queueQuery: null,
     queueNext: null,
+    queueLoading: 0, // answers of an earlier filter's load are dropped
     noticesNext: null,
   };
 
@@ -609,7 +610,11 @@
     if (more && state.queueNext) {
       parameters.set('after', state.queueNext);
     }
+    const loading = ++state.queueLoading;
     const answer = await api('/api/queue?' + parameters);
+    if (loading !== state.queueLoading) {
+      return;
+    }
     busy('queue', false);
     const table = $('queue-table');
     if (!answer.ok) {
