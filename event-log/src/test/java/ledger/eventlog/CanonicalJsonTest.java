@@ -95,4 +95,63 @@ class CanonicalJsonTest {
         assertThat(LogRecord.parse(LogRecord.text(h))).isEqualTo(h);
         assertThat(LogRecord.parse("sha256:" + "A".repeat(64))).isNull();
     }
+
+    /**
+     * A receipt stored before due dates existed (its payload without {@code dueAt}) and one without a due date stored
+     * now ({@code "dueAt":null}) have the same record, byte for byte: the chain of an older log is unchanged.
+     */
+    @Test
+    void aReceiptWithoutADueDateHasTheRecordItHadBeforeDueDates() throws Exception {
+        ObjectMapper serializer = new ObjectMapper().findAndRegisterModules()
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        String pseudonym = "cd".repeat(32);
+        String storedBefore = "{\"demandId\":\"2014-H1-US-00017\",\"receivedAt\":\"2014-03-02T10:15:00Z\",\"jurisdiction\":{\"code\":\"US\"},"
+                + "\"agency\":\"FBI\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[{\"value\":\"" + pseudonym + "\"}]}";
+        String storedNow = serializer.writeValueAsString(new DemandReceived("2014-H1-US-00017", Instant.parse("2014-03-02T10:15:00Z"),
+                new Jurisdiction("US"), "FBI", LegalProcess.SUBPOENA, List.of(new AccountPseudonym(pseudonym))));
+        assertThat(storedNow).isEqualTo(storedBefore.replace("}]}", "}],\"dueAt\":null}"));
+        String actor = LogRecord.actor("{\"actor\":\"intake-desk\"}");
+        byte[] before = LogRecord.of("2014-H1-US-00017", 0L, DemandReceived.class.getName(), "1", "2026-11-28T21:00:00.123Z", actor,
+                storedBefore).canonical(17);
+        byte[] now = LogRecord.of("2014-H1-US-00017", 0L, DemandReceived.class.getName(), "1", "2026-11-28T21:00:00.123Z", actor,
+                storedNow).canonical(17);
+        assertThat(new String(now, StandardCharsets.UTF_8)).isEqualTo(new String(before, StandardCharsets.UTF_8)).doesNotContain("dueAt");
+        // pinned: the hash a build before due dates gave this record at position 17 after the zero hash
+        assertThat(HexFormat.of().formatHex(LogRecord.sha256(LogRecord.ZERO, now)))
+                .isEqualTo("68f4bf60de531531b2499ea347259dadcec326ea76ca5ef0f62a69ba35fab12c");
+
+        // with a due date, the receipt's payload carries it
+        String due = serializer.writeValueAsString(new DemandReceived("d-1", Instant.parse("2014-03-02T10:15:00Z"),
+                new Jurisdiction("US"), "FBI", LegalProcess.SUBPOENA, List.of(), Instant.parse("2014-03-09T10:15:00Z")));
+        assertThat(payload(ledger.events.DemandReceived.class, due)).isEqualTo("{\"accounts\":[],\"agency\":\"FBI\",\"demandId\":\"d-1\","
+                + "\"dueAt\":\"2014-03-09T10:15:00Z\",\"jurisdiction\":\"US\",\"legalProcess\":\"SUBPOENA\",\"receivedAt\":\"2014-03-02T10:15:00Z\"}");
+    }
+
+    /** log-bundle.md: {@code assignee} left out when unassigned, {@code until} when indefinite. */
+    @Test
+    void theTrackingEventsLeaveOutWhatIsNull() throws Exception {
+        ObjectMapper serializer = new ObjectMapper().findAndRegisterModules()
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Instant at = Instant.parse("2025-07-01T04:25:12Z");
+        assertThat(payload(ledger.events.DemandAssigned.class, serializer.writeValueAsString(new ledger.events.DemandAssigned("d", null))))
+                .isEqualTo("{\"demandId\":\"d\"}");
+        assertThat(payload(ledger.events.DemandAssigned.class, serializer.writeValueAsString(new ledger.events.DemandAssigned("d", "alice"))))
+                .isEqualTo("{\"assignee\":\"alice\",\"demandId\":\"d\"}");
+        assertThat(payload(ledger.events.NonDisclosureOrderRecorded.class,
+                serializer.writeValueAsString(new ledger.events.NonDisclosureOrderRecorded("d", at, null))))
+                .isEqualTo("{\"demandId\":\"d\",\"occurredAt\":\"2025-07-01T04:25:12Z\"}");
+        assertThat(payload(ledger.events.NonDisclosureOrderRecorded.class,
+                serializer.writeValueAsString(new ledger.events.NonDisclosureOrderRecorded("d", at, at.plusSeconds(1)))))
+                .isEqualTo("{\"demandId\":\"d\",\"occurredAt\":\"2025-07-01T04:25:12Z\",\"until\":\"2025-07-01T04:25:13Z\"}");
+        assertThat(payload(ledger.events.DeadlineSet.class, serializer.writeValueAsString(new ledger.events.DeadlineSet("d", at))))
+                .isEqualTo("{\"demandId\":\"d\",\"dueAt\":\"2025-07-01T04:25:12Z\"}");
+        assertThat(payload(ledger.events.UserNotified.class, serializer.writeValueAsString(new ledger.events.UserNotified("d", at))))
+                .isEqualTo("{\"demandId\":\"d\",\"occurredAt\":\"2025-07-01T04:25:12Z\"}");
+    }
+
+    /** The record's payload, canonical. */
+    private static String payload(Class<?> type, String stored) throws Exception {
+        byte[] canonical = LogRecord.of("d", 1L, type.getName(), "1", "2026-11-28T21:00:00Z", null, stored).canonical(1);
+        return JSON.readTree(canonical).get("payload").toString();
+    }
 }

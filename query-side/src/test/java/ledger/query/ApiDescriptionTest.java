@@ -125,12 +125,16 @@ class ApiDescriptionTest {
     @Test
     void everyEndpointOfTheSpecIsDescribedByTheSideThatServesIt() throws IOException {
         Set<Endpoint> commands = endpoints("api.md", "Command side");
+        // tracking.md's command side (its query side is described where that side serves it)
+        Set<Endpoint> tracking = endpoints("tracking.md", "Command side");
+        commands.addAll(tracking);
         Set<Endpoint> all = new LinkedHashSet<>();
         for (String file : List.of("api.md", "security.md", "log-bundle.md")) {
             all.addAll(endpoints(file, null));
         }
+        all.addAll(tracking);
         Set<Endpoint> publicOnes = endpoints("security.md", "Public");
-        assertThat(commands).hasSize(6);
+        assertThat(commands).hasSize(10);
         assertThat(all).hasSizeGreaterThanOrEqualTo(26).containsAll(publicOnes);
 
         List<String> missing = new ArrayList<>();
@@ -185,6 +189,14 @@ class ApiDescriptionTest {
     void theRolesAreTheRulesTables() {
         assertThat(operation(commandSide, Endpoint.of("post", "/api/demands/{id}/corrections")).get("x-required-roles"))
                 .extracting(JsonNode::asText).containsExactly("admin", "legal");
+        for (String legalOnly : List.of("non-disclosure-order", "user-notice")) {
+            assertThat(operation(commandSide, Endpoint.of("post", "/api/demands/{id}/" + legalOnly)).get("x-required-roles"))
+                    .extracting(JsonNode::asText).containsExactly("admin", "legal");
+        }
+        for (String recorders : List.of("deadline", "assignment")) {
+            assertThat(operation(commandSide, Endpoint.of("post", "/api/demands/{id}/" + recorders)).get("x-required-roles"))
+                    .extracting(JsonNode::asText).containsExactly("admin", "legal", "recorder");
+        }
         JsonNode statistics = operation(querySide, Endpoint.of("get", "/api/statistics/{period}"));
         assertThat(statistics.get("x-required-roles")).extracting(JsonNode::asText).containsExactly("admin", "auditor", "publisher", "viewer");
         assertThat(statistics.at("/x-required-roles-with-parameter/asOf")).extracting(JsonNode::asText).containsExactly("admin", "auditor");

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class HealthAndMetricsTest {
 
     private static final String AT = "{\"occurredAt\":\"2014-03-09T10:15:00Z\"}";
-    private static final String[] KINDS = {"receive", "subscriber-disclosure", "content-disclosure", "no-data-found", "rejection", "correction"};
+    private static final String[] KINDS = {"receive", "subscriber-disclosure", "content-disclosure", "no-data-found", "rejection", "correction",
+            "deadline", "assignment", "non-disclosure-order", "user-notice"};
     private static final String[] OUTCOMES = {"created", "refused", "conflict", "error"};
 
     private static MongoServer server;
@@ -108,6 +109,18 @@ class HealthAndMetricsTest {
         send(sent, "correction", "created", "/api/demands/" + a + "/corrections", "{\"agency\":\"DEA\"}", "Idempotency-Key", "k-1");
         send(sent, "correction", "refused", "/api/demands/" + a + "/corrections", "{\"agency\":\"ATF\"}", "Idempotency-Key", "k-1");
         send(sent, "correction", "refused", "/api/demands/" + a + "/corrections", "{}");
+        send(sent, "deadline", "created", "/api/demands/" + a + "/deadline", "{\"dueAt\":\"2014-03-20T00:00:00Z\"}");
+        send(sent, "deadline", "refused", "/api/demands/" + a + "/deadline", "{\"dueAt\":\"2014-03-01T00:00:00Z\"}");
+        send(sent, "assignment", "created", "/api/demands/" + a + "/assignment", "{\"assignee\":\"alice\"}");
+        send(sent, "assignment", "refused", "/api/demands/" + a + "/assignment", "{\"assignee\":\"\"}");
+        send(sent, "non-disclosure-order", "created", "/api/demands/" + a + "/non-disclosure-order",
+                "{\"occurredAt\":\"2014-03-02T10:15:00Z\",\"until\":\"2014-03-10T00:00:00Z\"}");
+        send(sent, "non-disclosure-order", "refused", "/api/demands/" + a + "/non-disclosure-order",
+                "{\"occurredAt\":\"2014-03-02T10:15:00Z\",\"until\":\"2014-03-02T10:15:00Z\"}");
+        send(sent, "user-notice", "conflict", "/api/demands/" + a + "/user-notice", "{\"occurredAt\":\"2014-03-09T12:00:00Z\"}");
+        send(sent, "user-notice", "created", "/api/demands/" + a + "/user-notice", "{\"occurredAt\":\"2014-03-10T00:00:00Z\"}");
+        send(sent, "user-notice", "conflict", "/api/demands/" + a + "/user-notice", "{\"occurredAt\":\"2014-03-11T00:00:00Z\"}");
+        send(sent, "user-notice", "refused", "/api/demands/m-unknown/user-notice", AT);
         // refused by the access rules: no command, not counted here
         assertThat(ledger.post("/api/demands", receipt("m-5", "US"), "none").status()).isEqualTo(401);
         assertThat(ledger.post("/api/demands", receipt("m-5", "US"), TestTokens.bearer(Role.VIEWER)).status()).isEqualTo(403);

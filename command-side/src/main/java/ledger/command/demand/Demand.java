@@ -188,15 +188,15 @@ public class Demand {
             throw new DemandRefused.Conflict("demandId", "the user of demandId " + demandId + " was already notified");
         }
         if (firstDisclosure == null) {
-            throw new DemandRefused.Conflict("occurredAt", "demandId " + demandId
-                    + " has no disclosure: there is nothing to notify the user of");
+            throw new DemandRefused.Conflict("occurredAt", "occurredAt " + occurredAt + ": demandId " + demandId
+                    + " has no disclosure yet, so its user cannot be notified of one");
         }
         if (!occurredAt.isAfter(firstDisclosure)) {
             throw new DemandRefused.Conflict("occurredAt", "occurredAt " + occurredAt
                     + " must be later than the demand's first disclosure (" + firstDisclosure + ")");
         }
         if (orderFrom != null && !occurredAt.isBefore(orderFrom) && (orderUntil == null || occurredAt.isBefore(orderUntil))) {
-            throw new DemandRefused.Conflict("occurredAt", "at " + occurredAt + " the demand's non-disclosure order is in force"
+            throw new DemandRefused.Conflict("occurredAt", "at occurredAt " + occurredAt + " the demand's non-disclosure order is in force"
                     + " (from " + orderFrom + (orderUntil == null ? ", without end)" : " until " + orderUntil + ")"));
         }
         apply(new UserNotified(demandId, occurredAt));

@@ -453,4 +453,191 @@ abstract class CommandApiContract {
         }
         assertThat(actors).containsExactly("recorder", "legal", "admin");
     }
+
+    // ---------------------------------------------------------------- tracking.md
+
+    private static String path(String id, String command) {
+        return "/api/demands/" + id + "/" + command;
+    }
+
+    private String disclosed() throws Exception {
+        String id = received();
+        assertThat(post(path(id, "subscriber-disclosures"), AT).status()).isEqualTo(201);
+        return id;
+    }
+
+    @Test
+    void everyTrackingCommandAnswers201WithTheDemandAndThePosition() throws Exception {
+        String id = newId();
+        Answer receipt = post("/api/demands", receipt(id, "US").replace("}", ",\"dueAt\":\"2014-03-09T10:15:00Z\"}"));
+        assertThat(receipt.status()).as(receipt.raw().body()).isEqualTo(201);
+        assertThat(post(path(id, "subscriber-disclosures"), AT).status()).isEqualTo(201);
+        String[][] commands = {
+                {"deadline", "{\"dueAt\":\"2014-03-12T10:15:00Z\"}"},
+                {"assignment", "{\"assignee\":\"alice\"}"},
+                {"assignment", "{\"assignee\":\"alice\"}"},
+                {"assignment", "{\"assignee\":null}"},
+                {"non-disclosure-order", "{\"occurredAt\":\"2014-03-02T12:00:00Z\",\"until\":\"2014-03-05T00:00:00Z\"}"},
+                {"user-notice", "{\"occurredAt\":\"2014-03-05T00:00:00Z\"}"},
+                {"non-disclosure-order", "{\"occurredAt\":\"2014-03-06T00:00:00Z\",\"until\":null}"},
+        };
+        for (String[] command : commands) {
+            Answer a = post(path(id, command[0]), command[1]);
+            assertThat(a.status()).as(command[0] + " " + a.raw().body()).isEqualTo(201);
+            assertThat(a.raw().headers().firstValue("Location")).isEmpty();
+            assertThat(a.raw().body()).isEqualTo("{\"demandId\":\"" + id + "\",\"position\":" + log.headPosition() + "}");
+        }
+        List<String> types = new ArrayList<>();
+        List<JsonNode> payloads = new ArrayList<>();
+        for (ledger.eventlog.RecordedEvent e : log.recordedEventsOf(id)) {
+            types.add(e.type().substring(e.type().lastIndexOf('.') + 1));
+            payloads.add(JSON.readTree(e.payloadJson()));
+        }
+        assertThat(types).containsExactly("DemandReceived", "SubscriberDataDisclosed", "DeadlineSet", "DemandAssigned",
+                "DemandAssigned", "DemandAssigned", "NonDisclosureOrderRecorded", "UserNotified", "NonDisclosureOrderRecorded");
+        assertThat(payloads.get(0).get("dueAt").asText()).isEqualTo("2014-03-09T10:15:00Z");
+        assertThat(payloads.get(3).get("assignee").asText()).isEqualTo("alice");
+        assertThat(payloads.get(5).path("assignee").isMissingNode() || payloads.get(5).get("assignee").isNull()).isTrue();
+        assertThat(payloads.get(8).path("until").isMissingNode() || payloads.get(8).get("until").isNull()).isTrue();
+    }
+
+    @Test
+    void invalidTrackingValuesAre400NamingTheField() throws Exception {
+        String id = received();
+        long head = log.headPosition();
+        assertProblem(post("/api/demands", receipt(newId(), "US").replace("}", ",\"dueAt\":\"2014-03-02T10:14:59Z\"}")), 400, "dueAt");
+        assertProblem(post("/api/demands", receipt(newId(), "US").replace("}", ",\"dueAt\":\"soon\"}")), 400, "dueAt");
+        assertProblem(post(path(id, "deadline"), "{\"dueAt\":\"2014-03-01T10:15:00Z\"}"), 400, "dueAt");
+        assertProblem(post(path(id, "deadline"), "{}"), 400, "dueAt");
+        assertProblem(post(path(id, "deadline"), "{\"dueAt\":null}"), 400, "dueAt");
+        assertProblem(post(path(id, "assignment"), "{\"assignee\":\"\"}"), 400, "assignee");
+        assertProblem(post(path(id, "assignment"), "{\"assignee\":\"   \"}"), 400, "assignee");
+        assertProblem(post(path(id, "assignment"), "{\"assignee\":\"" + "x".repeat(101) + "\"}"), 400, "assignee");
+        assertProblem(post(path(id, "assignment"), "{\"assignee\":7}"), 400, "assignee");
+        assertProblem(post(path(id, "assignment"), "{}"), 400, "assignee");
+        assertProblem(post(path(id, "assignment"), "{\"owner\":\"alice\"}"), 400, "owner");
+        assertProblem(post(path(id, "non-disclosure-order"), "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"until\":\"2014-03-03T10:15:00Z\"}"), 400, "until");
+        assertProblem(post(path(id, "non-disclosure-order"), "{\"occurredAt\":\"2014-03-03T10:15:00Z\"}"), 400, "until");
+        assertProblem(post(path(id, "non-disclosure-order"), "{\"occurredAt\":\"2014-03-01T10:15:00Z\",\"until\":null}"), 400, "occurredAt");
+        assertProblem(post(path(id, "non-disclosure-order"), "{\"occurredAt\":\"2999-03-01T10:15:00Z\",\"until\":null}"), 400, "occurredAt");
+        assertProblem(post(path(id, "user-notice"), "{\"occurredAt\":\"2014-03-01T10:15:00Z\"}"), 400, "occurredAt");
+        assertProblem(post(path(id, "user-notice"), "{\"occurredAt\":\"2999-03-01T10:15:00Z\"}"), 400, "occurredAt");
+        assertThat(log.headPosition()).as("a refused command stores nothing").isEqualTo(head);
+    }
+
+    @Test
+    void trackingCommandsOnAnUnknownDemandAre404() throws Exception {
+        long head = log.headPosition();
+        assertProblem(post(path(newId(), "deadline"), "{\"dueAt\":\"2014-03-12T10:15:00Z\"}"), 404, "id");
+        assertProblem(post(path(newId(), "assignment"), "{\"assignee\":\"alice\"}"), 404, "id");
+        assertProblem(post(path(newId(), "non-disclosure-order"), "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"until\":null}"), 404, "id");
+        assertProblem(post(path(newId(), "user-notice"), AT), 404, "id");
+        assertThat(log.headPosition()).isEqualTo(head);
+    }
+
+    @Test
+    void aUserNoticeTheRulesForbidIs409() throws Exception {
+        String undisclosed = received();
+        String ordered = disclosed();
+        assertThat(post(path(ordered, "non-disclosure-order"), "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"until\":\"2014-04-01T00:00:00Z\"}").status())
+                .isEqualTo(201);
+        String notified = disclosed();
+        assertThat(post(path(notified, "user-notice"), "{\"occurredAt\":\"2014-03-04T00:00:00Z\"}").status()).isEqualTo(201);
+        long head = log.headPosition();
+        assertProblem(post(path(undisclosed, "user-notice"), "{\"occurredAt\":\"2014-03-04T00:00:00Z\"}"), 409, "occurredAt");
+        assertProblem(post(path(notified, "user-notice"), "{\"occurredAt\":\"2014-03-05T00:00:00Z\"}"), 409, "demandId");
+        assertProblem(post(path(ordered, "user-notice"), "{\"occurredAt\":\"2014-03-03T10:15:00Z\"}"), 409, "occurredAt");
+        assertProblem(post(path(ordered, "user-notice"), "{\"occurredAt\":\"2014-03-31T23:59:59Z\"}"), 409, "occurredAt");
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertThat(post(path(ordered, "user-notice"), "{\"occurredAt\":\"2014-04-01T00:00:00Z\"}").status()).isEqualTo(201);
+    }
+
+    @Test
+    void aClosedDemandStillTakesADeadlineAnOwnerAndAnOrder() throws Exception {
+        String closed = received();
+        assertThat(post(path(closed, "rejection"), "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"reason\":\"OVERBROAD\"}").status()).isEqualTo(201);
+        assertThat(post(path(closed, "deadline"), "{\"dueAt\":\"2014-03-02T10:15:00Z\"}").status()).isEqualTo(201);
+        assertThat(post(path(closed, "assignment"), "{\"assignee\":\"bob\"}").status()).isEqualTo(201);
+        assertThat(post(path(closed, "non-disclosure-order"), "{\"occurredAt\":\"2014-03-03T10:15:00Z\",\"until\":null}").status()).isEqualTo(201);
+        assertThat(log.lastSequenceNumberFor(closed)).contains(4L);
+    }
+
+    @Test
+    void aTrackingCommandTakesAnIdempotencyKey() throws Exception {
+        String id = received();
+        String key = "track-" + id;
+        Answer first = post(path(id, "assignment"), "{\"assignee\":\"alice\"}", "Idempotency-Key", key);
+        assertThat(first.status()).isEqualTo(201);
+        long head = log.headPosition();
+        Answer again = post(path(id, "assignment"), "{\"assignee\":\"alice\"}", "Idempotency-Key", key);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.raw().body()).isEqualTo(first.raw().body());
+        assertThat(again.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertProblem(post(path(id, "assignment"), "{\"assignee\":null}", "Idempotency-Key", key), 422, "Idempotency-Key");
+        assertProblem(post(path(id, "deadline"), "{\"dueAt\":\"2014-03-12T10:15:00Z\"}", "Idempotency-Key", key), 422, "Idempotency-Key");
+        assertThat(log.headPosition()).isEqualTo(head);
+        // a receipt with a due date, keyed, and its repeat
+        String due = newId();
+        String body = receipt(due, "US").replace("}", ",\"dueAt\":\"2014-03-09T10:15:00Z\"}");
+        Answer receipt = post("/api/demands", body, "Idempotency-Key", "track-" + due);
+        assertThat(post("/api/demands", body, "Idempotency-Key", "track-" + due).raw().body()).isEqualTo(receipt.raw().body());
+        assertProblem(post("/api/demands", receipt(due, "US"), "Idempotency-Key", "track-" + due), 422, "Idempotency-Key");
+    }
+
+    @Autowired
+    org.axonframework.commandhandling.gateway.CommandGateway gateway;
+
+    /** A key stored by a build before due dates holds the hash of the command's toString() then; a repeat is still one. */
+    @Test
+    void aKeyStoredByAnEarlierBuildAnswersItsRepeat() throws Exception {
+        String id = received();
+        String key = "earlier-" + id;
+        ledger.events.DemandCommands.DiscloseSubscriberData disclosure =
+                new ledger.events.DemandCommands.DiscloseSubscriberData(id, java.time.Instant.parse("2014-03-03T10:15:00Z"));
+        String earlierHash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(
+                ("subscriber-disclosure\nDiscloseSubscriberData[demandId=" + id + ", occurredAt=2014-03-03T10:15:00Z]")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        gateway.sendAndWait(org.axonframework.commandhandling.GenericCommandMessage.asCommandMessage(disclosure)
+                .andMetaData(org.axonframework.messaging.MetaData.with("actor", "earlier-build").and("idempotencyKey", key)
+                        .and("requestHash", earlierHash)));
+        long head = log.headPosition();
+        Answer repeat = post(path(id, "subscriber-disclosures"), AT, "Idempotency-Key", key);
+        assertThat(repeat.status()).as(repeat.raw().body()).isEqualTo(201);
+        assertThat(repeat.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(repeat.body().get("position").asLong()).isEqualTo(head);
+        assertProblem(post(path(id, "subscriber-disclosures"), "{\"occurredAt\":\"2014-03-04T10:15:00Z\"}", "Idempotency-Key", key),
+                422, "Idempotency-Key");
+        assertThat(log.headPosition()).isEqualTo(head);
+    }
+
+    @Test
+    void ordersAndNoticesAreForLegalDeadlinesAndOwnersForRecordersToo() throws Exception {
+        String id = disclosed();
+        long head = log.headPosition();
+        String order = "{\"occurredAt\":\"2014-03-02T10:15:00Z\",\"until\":\"2014-03-03T00:00:00Z\"}";
+        String notice = "{\"occurredAt\":\"2014-03-04T00:00:00Z\"}";
+        for (String[] legalOnly : new String[][] {{"non-disclosure-order", order}, {"user-notice", notice}}) {
+            Answer refused = post(path(id, legalOnly[0]), legalOnly[1], "Authorization", TestTokens.bearer(Role.RECORDER));
+            assertRefused(refused, 403);
+            assertThat(refused.body().get("requiredRoles")).extracting(JsonNode::asText).containsExactly("admin", "legal");
+        }
+        for (Role role : new Role[] {Role.VIEWER, Role.PUBLISHER, Role.AUDITOR}) {
+            for (String[] command : new String[][] {{"deadline", "{\"dueAt\":\"2014-03-12T10:15:00Z\"}"},
+                    {"assignment", "{\"assignee\":\"alice\"}"}, {"non-disclosure-order", order}, {"user-notice", notice}}) {
+                assertRefused(post(path(id, command[0]), command[1], "Authorization", TestTokens.bearer(role)), 403);
+            }
+        }
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertThat(post(path(id, "deadline"), "{\"dueAt\":\"2014-03-12T10:15:00Z\"}", "Authorization", TestTokens.bearer(Role.RECORDER)).status())
+                .isEqualTo(201);
+        assertThat(post(path(id, "assignment"), "{\"assignee\":\"alice\"}", "Authorization", TestTokens.bearer(Role.RECORDER)).status())
+                .isEqualTo(201);
+        assertThat(post(path(id, "non-disclosure-order"), order, "Authorization", TestTokens.bearer(Role.LEGAL)).status()).isEqualTo(201);
+        assertThat(post(path(id, "user-notice"), notice, "Authorization", TestTokens.ADMIN).status()).isEqualTo(201);
+        List<String> actors = new ArrayList<>();
+        for (ledger.eventlog.RecordedEvent e : log.recordedEventsOf(id)) {
+            actors.add(JSON.readTree(e.metaDataJson()).path("actor").asText(null));
+        }
+        assertThat(actors).containsExactly("legal", "legal", "recorder", "recorder", "legal", "admin");
+    }
 }

@@ -69,6 +69,25 @@ class OperatorLogTest {
         assertThat(commands.get(5).demandId()).isEqualTo("a b/c");
     }
 
+    /** tracking.md's ops, as the acceptance client's ROUTES map them; a null stays in the body (unassign, indefinite). */
+    @Test
+    void theTrackingOpsGoToTheirPaths() throws Exception {
+        Path file = Files.writeString(dir.resolve("log.jsonl"), String.join("\n",
+                "{\"op\":\"receive\",\"demandId\":\"d\",\"receivedAt\":\"2025-07-01T04:25:11Z\",\"dueAt\":\"2025-07-08T04:25:11Z\"}",
+                "{\"op\":\"deadline\",\"demandId\":\"d\",\"dueAt\":\"2025-07-21T05:19:27Z\"}",
+                "{\"op\":\"assign\",\"demandId\":\"d\",\"assignee\":null}",
+                "{\"op\":\"non-disclosure-order\",\"demandId\":\"d\",\"occurredAt\":\"2025-07-01T04:25:12Z\",\"until\":null}",
+                "{\"op\":\"user-notice\",\"demandId\":\"d\",\"occurredAt\":\"2025-08-12T04:25:11Z\"}"));
+        List<OperatorLog.Command> commands = commands(file);
+        assertThat(commands).extracting(OperatorLog.Command::path).containsExactly("/api/demands", "/api/demands/d/deadline",
+                "/api/demands/d/assignment", "/api/demands/d/non-disclosure-order", "/api/demands/d/user-notice");
+        assertThat(body(commands.get(0))).contains("\"dueAt\":\"2025-07-08T04:25:11Z\"");
+        assertThat(body(commands.get(1))).isEqualTo("{\"dueAt\":\"2025-07-21T05:19:27Z\"}");
+        assertThat(body(commands.get(2))).isEqualTo("{\"assignee\":null}");
+        assertThat(body(commands.get(3))).isEqualTo("{\"occurredAt\":\"2025-07-01T04:25:12Z\",\"until\":null}");
+        assertThat(body(commands.get(4))).isEqualTo("{\"occurredAt\":\"2025-08-12T04:25:11Z\"}");
+    }
+
     @Test
     void aLineThatIsNoCommandSaysWhy() throws Exception {
         Path file = Files.writeString(dir.resolve("log.jsonl"), String.join("\n", "{\"op\":\"receive\",", "[1]",
