@@ -21,6 +21,11 @@ public final class FixtureCommands {
             case "no-data" -> "/api/demands/" + id + "/no-data-found";
             case "reject" -> "/api/demands/" + id + "/rejection";
             case "correct" -> "/api/demands/" + id + "/corrections";
+            // tracking.md
+            case "deadline" -> "/api/demands/" + id + "/deadline";
+            case "assign" -> "/api/demands/" + id + "/assignment";
+            case "non-disclosure-order" -> "/api/demands/" + id + "/non-disclosure-order";
+            case "user-notice" -> "/api/demands/" + id + "/user-notice";
             default -> throw new IllegalArgumentException("unknown op in " + command);
         };
     }

@@ -204,6 +204,21 @@ class ApiDescriptionTest {
                 .extracting(JsonNode::asText).containsExactly("admin");
     }
 
+    /** tracking.md's handling table (not yet among the spec files read above): described, with the other tables' roles. */
+    @Test
+    void theHandlingTableIsDescribed() {
+        for (String path : List.of("/api/statistics/{period}/handling", "/api/statistics/{period}/handling.csv")) {
+            JsonNode operation = operation(querySide, Endpoint.of("get", path));
+            assertThat(operation.get("summary").asText()).as(path).contains("handling table");
+            assertThat(operation.get("responses").fieldNames()).toIterable().as(path).contains("200", "400", "401", "403");
+            assertThat(operation.get("x-required-roles")).extracting(JsonNode::asText).containsExactly("admin", "auditor", "publisher", "viewer");
+            assertThat(operation.at("/x-required-roles-with-parameter/asOf")).extracting(JsonNode::asText).containsExactly("admin", "auditor");
+        }
+        assertThat(querySide.at("/components/schemas/HandlingRow/properties").fieldNames()).toIterable().containsExactly(
+                "jurisdiction", "requests", "withDeadline", "onTime", "late", "open", "medianHoursToResponse", "nonDisclosureOrders",
+                "usersNotified", "onTimePct", "nonDisclosurePct");
+    }
+
     /** The UI answers without a token, from the jar, and loads this side's description, not the petstore's. */
     @Test
     void theUiIsServedFromTheJarAndPointedAtTheDescription() {

@@ -105,4 +105,40 @@ class EarlierLayoutTest {
         target.stop();
         assertThat(database.listCollectionNames().into(new ArrayList<>())).noneMatch(name -> name.startsWith("figures_g1_"));
     }
+    /** Figures of shape 2 (tables by legal process, no handling rows) are rebuilt the same way, handling rows and all. */
+    @Test
+    void figuresWithoutHandlingRowsAreRebuiltBeforeAnythingIsFoldedIntoThem() throws InterruptedException {
+        String uri = TestMongo.embedded();
+        client = MongoClients.create(uri);
+        MongoDatabase database = client.getDatabase(new com.mongodb.ConnectionString(uri).getDatabase());
+        MongoEventLog log = TestMongo.eventLog(database);
+        Instant received = Instant.parse("2014-03-01T00:00:00Z");
+        append(log, "d1", 0, new DemandReceived("d1", received, new Jurisdiction("US"), "x", LegalProcess.SUBPOENA, List.of(),
+                received.plusSeconds(86_400)));
+        append(log, "d1", 1, new ContentDisclosed("d1", received.plusSeconds(7_200)));
+        Recount recount = new Recount();
+        log.scan(2, e -> recount.apply(e.aggregateId(), e.payload()));
+
+        // generation g1 as a build of shape 2 left it: the same documents without the handling rows
+        FiguresStore g1 = new FiguresStore(database, "g1");
+        GenerationBuilder.build(log, g1, 2, events -> {
+        });
+        g1.rows.updateMany(new Document(), new Document("$unset", new Document("h", "")));
+        g1.periods.deleteMany(new Document());
+        g1.writeSnapshots(List.of("2014-H1"), 2);
+        g1.state.updateOne(new Document("_id", "position"), new Document("$set", new Document("shape", 2)));
+
+        ProjectionTarget target = new ProjectionTarget(database, log, 30, 0, 0);
+        FiguresStore.Snapshot served = target.store().snapshot(H1);
+        assertThat(served.byLegalProcess()).as("not of this build's shape").isFalse();
+        assertThat(served.counts().byHandling().rows()).isEmpty();
+
+        target.replayDuties(() -> true);
+        assertThat(target.store().generation()).isNotEqualTo("g1");
+        FiguresStore.Snapshot rebuilt = target.store().snapshot(H1);
+        assertThat(rebuilt.byLegalProcess()).isTrue();
+        assertThat(rebuilt.counts()).isEqualTo(recount.counts(H1));
+        assertThat(rebuilt.counts().byHandling().csv()).endsWith("\nUS,1,1,1,0,0,2,0,0,100.00,0.00\nTOTAL,1,1,1,0,0,2,0,0,100.00,0.00\n");
+        target.stop();
+    }
 }
