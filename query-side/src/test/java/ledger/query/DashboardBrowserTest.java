@@ -407,7 +407,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void legalOpensOnTheQueueOverdueMarkedFiltersItByOwnerAndSeesTheNoticesDue() {
+    void legalOpensOnTheQueueOverdueMarkedFiltersItByOwnerAndSeesTheNoticesDue() throws IOException {
         open(Role.LEGAL);
         ready("queue");
         assertThat(shown("queue")).isTrue();
@@ -428,6 +428,7 @@ class DashboardBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#queue-table tbody tr")).get(2).getText()).contains("no due date", "unassigned");
         assertThat(shown("queue-more")).isTrue();
         assertThat(browser.findElement(By.id("queue-note")).getText()).contains("overdue", "log position");
+        screenshot("queue-1400x1000");
 
         // an owner's name narrows the queue to theirs; then the unassigned; then the overdue
         first.findElement(By.cssSelector("button.owner")).click();
