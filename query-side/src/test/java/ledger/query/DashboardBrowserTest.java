@@ -396,8 +396,10 @@ class DashboardBrowserTest {
     }
 
     /** The ids of a table's rows (data-demand), as rendered. */
+    @SuppressWarnings("unchecked")
     private static List<String> demandRows(String table) {
-        return browser.findElements(By.cssSelector("#" + table + " tbody tr")).stream().map(r -> r.getDomAttribute("data-demand")).toList();
+        // read in one script: the page may replace the rows between two WebDriver calls
+        return (List<String>) script("return [...document.querySelectorAll('#' + arguments[0] + ' tbody tr')].map(tr => tr.dataset.demand);", table);
     }
 
     private static List<String> demandIds(String path) {

@@ -336,6 +336,11 @@ class QueueAndNoticesTest {
         String queue = get("/api/queue", LEGAL).get("demands").toString();
         String notices = get("/api/notices-due", LEGAL).get("demands").toString();
         String byOwner = get("/api/queue?assignee=", LEGAL).get("demands").toString();
+        // a replay rebuilds the figures, not the directory the views are read from: they stay as they were
+        assertThat(ledger.postQuery("/api/replays", AUDITOR).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "FINISHED".equals(ledger.getQuery("/api/replays/latest", AUDITOR).json().path("state").asText()));
+        assertThat(get("/api/queue", LEGAL).get("demands").toString()).isEqualTo(queue);
+        assertThat(get("/api/notices-due", LEGAL).get("demands").toString()).isEqualTo(notices);
         try (RunningLedger second = RunningLedger.querySideOnly(mongoUri)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> second.getQuery("/api/queue", LEGAL).status() == 200);
             assertThat(second.getQuery("/api/queue", LEGAL).json().get("demands").toString()).isEqualTo(queue);
