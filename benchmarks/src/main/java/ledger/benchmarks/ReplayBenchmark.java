@@ -134,7 +134,7 @@ public final class ReplayBenchmark {
      * Appends copies of the first {@code length} positions under other demand ids, up to {@code times} the log,
      * and moves the head hint on as appenders do.
      */
-    private static void multiply(MongoCollection<Document> log, MongoCollection<Document> meta, long length, int times) {
+    static void multiply(MongoCollection<Document> log, MongoCollection<Document> meta, long length, int times) {
         List<Document> original = log.find(new Document("_id", new Document("$lte", length))).into(new ArrayList<>());
         original.sort((a, b) -> Long.compare(((Number) a.get("_id")).longValue(), ((Number) b.get("_id")).longValue()));
         for (int copy = 1; copy < times; copy++) {

@@ -105,6 +105,7 @@ class QueryApiDescription implements OpenApiCustomizer {
                         new Header().description("the log position the list reflects").schema(ApiDescription.schema("integer"))),
                 "400", problem("a malformed filter, limit or after; `field` names it"),
                 "503", problem("the list is being read from the log at this instance's start"));
+        tracking(api);
         describe(api, HttpMethod.GET, "/api/log/head", o -> o.summary("The log's last event and its hash"),
                 "200", answer("the head", JSON, ref("LogHead")));
         describe(api, HttpMethod.GET, "/api/log/export", o -> o.summary("The log's records from..to as a bundle (log-bundle.md), "
@@ -135,6 +136,23 @@ class QueryApiDescription implements OpenApiCustomizer {
                 answer("the page", org.springframework.http.MediaType.TEXT_HTML_VALUE, ApiDescription.schema("string")));
 
         patterns(api);
+    }
+
+    /** tracking.md's views of now: the queue and the notices due, paged like the list of demands. */
+    private static void tracking(OpenAPI api) {
+        ApiResponse malformed = problem("a malformed filter, limit or after; `field` names it");
+        ApiResponse reading = problem("the demands are being read from the log at this instance's start");
+        describe(api, HttpMethod.GET, "/api/queue", o -> o.summary("The demands waiting for a response (outcome pending), by due "
+                        + "date (none last), then demandId; overdue when due before now; assignee= (empty) the unassigned"),
+                "200", page("QueuePage"), "400", malformed, "503", reading);
+        describe(api, HttpMethod.GET, "/api/notices-due", o -> o.summary("Disclosed demands whose user may be and has not been "
+                        + "notified, by when notice became possible (the first disclosure, or the order's end if later)"),
+                "200", page("NoticesPage"), "400", malformed, "503", reading);
+    }
+
+    private static ApiResponse page(String schema) {
+        return answer("a page", JSON, ref(schema)).addHeaderObject("Ledger-Position",
+                new Header().description("the log position the list reflects").schema(ApiDescription.schema("integer")));
     }
 
     /** A table's answer: JSON of the schema, or the canonical CSV, with the position and digest in headers. */
@@ -181,6 +199,8 @@ class QueryApiDescription implements OpenApiCustomizer {
                     case "outcome" -> p.schema(enumOf(List.of("content", "subscriberOnly", "noDataFound", "rejected", "pending")));
                     case "legalProcess" -> p.schema(enumOf(Arrays.stream(LegalProcess.values()).map(Enum::name).toList()));
                     case "after" -> p.description("the `next` of the previous page");
+                    case "overdue" -> p.schema(ApiDescription.schema("boolean")).description("true: only those due before now");
+                    case "assignee" -> p.description("the owner's name; empty: the unassigned");
                     default -> {
                     }
                 }
@@ -228,12 +248,21 @@ class QueryApiDescription implements OpenApiCustomizer {
                 "digests:object", "currentPosition:integer", "currentDigest:string", "currentDigests:object", "changes:[#Change]"));
         components.addSchemas("Change", object("demandId:string", "before:object", "after:object"));
         components.addSchemas("Demand", object("demandId:string", "receivedAt:date-time", "jurisdiction:string", "agency:string",
-                "legalProcess:string", "accounts:integer", "period:string", "outcome:string", "position:integer", "history:[object]")
+                "legalProcess:string", "accounts:integer", "period:string", "outcome:string", "dueAt:date-time", "assignee:string",
+                "nonDisclosureUntil:date-time", "userNotifiedAt:date-time", "position:integer", "history:[object]")
                 .description("accounts counts distinct pseudonyms; each history entry is {position, type, recordedAt, actor, ..the "
-                        + "event's fields} with accounts only counted"));
+                        + "event's fields} with accounts only counted; nonDisclosureUntil absent without an order, null when it is indefinite"));
         components.addSchemas("DemandSummary", object("demandId:string", "receivedAt:date-time", "jurisdiction:string",
                 "legalProcess:string", "outcome:string", "position:integer"));
         components.addSchemas("DemandPage", object("demands:[#DemandSummary]", "next:string")
+                .description("next: the after of the following page, null on the last"));
+        components.addSchemas("QueuedDemand", object("demandId:string", "receivedAt:date-time", "dueAt:date-time", "assignee:string",
+                "jurisdiction:string", "legalProcess:string", "overdue:boolean").description("dueAt and assignee null when none"));
+        components.addSchemas("QueuePage", object("demands:[#QueuedDemand]", "next:string")
+                .description("next: the after of the following page (dueAt/demandId, - for no due date), null on the last"));
+        components.addSchemas("NoticeDue", object("demandId:string", "noticePossibleSince:date-time", "nonDisclosureUntil:date-time",
+                "assignee:string").description("nonDisclosureUntil null when the demand had no order"));
+        components.addSchemas("NoticesPage", object("demands:[#NoticeDue]", "next:string")
                 .description("next: the after of the following page, null on the last"));
         components.addSchemas("LogHead", object("position:integer", "hash:string"));
         components.addSchemas("Session", object("actor:string", "roles:[string]"));

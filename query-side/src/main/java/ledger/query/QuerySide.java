@@ -86,6 +86,8 @@ public class QuerySide {
                 .allow(HttpMethod.GET, "/api/reports/{period}/{version}/restatement", Role.AUDITOR)
                 .allow(HttpMethod.GET, "/api/demands", Role.AUDITOR)
                 .allow(HttpMethod.GET, "/api/demands/{id}", Role.RECORDER, Role.LEGAL, Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/queue", Role.RECORDER, Role.LEGAL, Role.AUDITOR)
+                .allow(HttpMethod.GET, "/api/notices-due", Role.LEGAL, Role.AUDITOR)
                 .allow(HttpMethod.POST, "/api/log/import")
                 .allow(HttpMethod.GET, "/api/backup/records") // admin only: what a backup holds besides the log
                 .allow(HttpMethod.POST, "/api/backup/records")

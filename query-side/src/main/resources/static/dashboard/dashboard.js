@@ -16,12 +16,19 @@
     publish: ['publisher'],
     listDemands: ['auditor'],
     openDemand: ['recorder', 'legal', 'auditor'],
+    queue: ['recorder', 'legal', 'auditor'],
+    notices: ['legal', 'auditor'],
   };
 
   const COLUMNS = [
     ['requests', 'Requests'], ['accounts', 'Accounts'], ['content', 'Content'], ['subscriberOnly', 'Subscriber data only'],
     ['noDataFound', 'No data found'], ['rejected', 'Rejected'], ['pending', 'Pending'], ['contentPct', 'Content %'],
     ['subscriberOnlyPct', 'Subscriber data only %'], ['noDataFoundPct', 'No data found %'], ['rejectedPct', 'Rejected %'],
+  ];
+  const HANDLING_COLUMNS = [
+    ['requests', 'Requests'], ['withDeadline', 'With a due date'], ['onTime', 'On time'], ['late', 'Late'], ['open', 'Open'],
+    ['medianHoursToResponse', 'Median hours to a response'], ['nonDisclosureOrders', 'Non-disclosure orders'],
+    ['usersNotified', 'Users notified'], ['onTimePct', 'On time %'], ['nonDisclosurePct', 'Non-disclosure %'],
   ];
   const OUTCOMES = [
     ['content', 'Content'], ['subscriberOnly', 'Subscriber data only'], ['noDataFound', 'No data found'],
@@ -36,14 +43,18 @@
   const EVENTS = {
     DemandReceived: 'Received', SubscriberDataDisclosed: 'Subscriber data disclosed', ContentDisclosed: 'Content disclosed',
     NoDataFound: 'No data found', DemandRejected: 'Rejected', DemandCorrected: 'Corrected',
+    DeadlineSet: 'Due date set', DemandAssigned: 'Assigned', NonDisclosureOrderRecorded: 'Non-disclosure order',
+    UserNotified: 'User notified',
   };
   const REASONS = {
     INVALID_LEGAL_PROCESS: 'invalid legal process', OVERBROAD: 'overbroad', WRONG_JURISDICTION: 'wrong jurisdiction', OTHER: 'other',
   };
   const FIELD_NAMES = {
     receivedAt: 'received', occurredAt: 'occurred', jurisdiction: 'jurisdiction', agency: 'agency',
-    legalProcess: 'legal process', accounts: 'accounts', reason: 'reason',
+    legalProcess: 'legal process', accounts: 'accounts', reason: 'reason', dueAt: 'due', assignee: 'owner', until: 'until',
   };
+  /** What a null says in a history's fields: an owner removed, an order without end. */
+  const NULL_MEANS = {assignee: 'nobody (unassigned)', until: 'indefinite'};
 
   const $ = (id) => document.getElementById(id);
   const integers = new Intl.NumberFormat('en-US');
@@ -64,6 +75,10 @@
     replayRunning: false,
     demandsNext: null,
     demandsQuery: null,
+    queueQuery: null,
+    queueNext: null,
+    queueLoading: 0, // answers of an earlier filter's load are dropped
+    noticesNext: null,
   };
 
   class Unauthorized extends Error {
@@ -260,6 +275,12 @@
     $('login').hidden = true;
     $('dashboard').hidden = false;
     offer();
+    if (may('queue')) {
+      loadQueue(false);
+    }
+    if (may('notices')) {
+      loadNotices(false);
+    }
     if (!may('figures') && !may('openDemand')) {
       note('status', 'This token\'s roles show no figures and no demands; the published versions below are public.');
     }
@@ -275,6 +296,9 @@
     $('chart').hidden = !may('figures');
     $('legal-process').hidden = !may('figures');
     $('national-security').hidden = !may('figures');
+    $('handling').hidden = !may('figures');
+    $('queue').hidden = !may('queue');
+    $('notices').hidden = !may('notices');
     $('replay').hidden = !may('replays');
     $('replay-start').hidden = !may('startReplay');
     $('reports-publish').hidden = !may('publish');
@@ -305,28 +329,37 @@
     const loading = ++state.loading;
     const parts = [loadReports(loading)];
     if (may('figures')) {
-      parts.push(loadFigures(loading), loadNationalSecurity(loading));
+      parts.push(loadFigures(loading), loadNationalSecurity(loading), loadHandling(loading));
     }
     await Promise.all(parts);
   }
 
   // ---- the period's table and its chart ------------------------------------------------------------------------
 
-  function header(first) {
+  function header(first, columns) {
     return el('tr', null, el('th', {scope: 'col', text: first}),
-      COLUMNS.map(([key, name]) => el('th', {scope: 'col', 'data-column': key, text: name})));
+      columns.map(([key, name]) => el('th', {scope: 'col', 'data-column': key, text: name})));
   }
 
-  function row(label, code, values) {
+  /** A count, a percentage, or a median (a dash where there is none, as for a percentage of nothing). */
+  function cell(key, value) {
+    if (key.endsWith('Pct')) {
+      return percent(value);
+    }
+    return key.startsWith('median') && (value === null || value === undefined) ? '\u2014' : integer(value);
+  }
+
+  function row(label, code, values, columns) {
     return el('tr', {'data-row': code},
       el('th', {scope: 'row', 'data-code': code}, label),
-      COLUMNS.map(([key]) => el('td', {'data-column': key, text: key.endsWith('Pct') ? percent(values[key]) : integer(values[key])})));
+      columns.map(([key]) => el('td', {'data-column': key, text: cell(key, values[key])})));
   }
 
-  function fillTable(table, first, rows, total, key, label) {
-    table.tHead.replaceChildren(header(first));
-    table.tBodies[0].replaceChildren(...rows.map((r) => row(label(r[key]), r[key], r)));
-    table.tFoot.replaceChildren(row('TOTAL', 'TOTAL', total));
+  function fillTable(table, first, rows, total, key, label, columns) {
+    const shown = columns || COLUMNS;
+    table.tHead.replaceChildren(header(first, shown));
+    table.tBodies[0].replaceChildren(...rows.map((r) => row(label(r[key]), r[key], r, shown)));
+    table.tFoot.replaceChildren(row('TOTAL', 'TOTAL', total, shown));
   }
 
   const loadFigures = guarded('figures-note', async (loading) => {
@@ -487,6 +520,167 @@
       note('national-security-note', '');
     }
     busy('national-security', false);
+  });
+
+  // ---- the handling table (counting rule 19) ------------------------------------------------------------------
+
+  const loadHandling = guarded('handling-note', async (loading) => {
+    busy('handling', true);
+    const answer = await api('/api/statistics/' + state.period + '/handling');
+    if (loading !== state.loading) {
+      return;
+    }
+    const table = $('handling-table');
+    if (!answer.ok) {
+      table.hidden = true;
+      $('handling-digest').textContent = '';
+      $('handling-position').textContent = '';
+      note('handling-note', answer.status === 404 ? 'No handling table here.' : 'No table: ' + refusal(answer),
+        answer.status === 404 ? null : 'error');
+      busy('handling', false);
+      return;
+    }
+    const h = answer.body;
+    $('handling-digest').textContent = h.digest;
+    $('handling-position').textContent = integer(h.position);
+    $('handling-caption').textContent = 'Handling by jurisdiction, ' + h.period;
+    fillTable(table, 'Jurisdiction', h.rows, h.total, 'jurisdiction', jurisdictionLabel, HANDLING_COLUMNS);
+    table.hidden = false;
+    note('handling-note', h.rows.length ? '' : 'No demand of ' + h.period + ' is in the ledger.');
+    busy('handling', false);
+  });
+
+  /** A table's canonical CSV, downloaded with the token (a plain link would go without it). */
+  function downloadCsv(path, name, noteId) {
+    return guarded(noteId, async () => {
+      const answer = await api(path());
+      if (!answer.ok) {
+        note(noteId, 'No CSV: ' + refusal(answer), 'error');
+        return;
+      }
+      const link = el('a', {href: URL.createObjectURL(new Blob([answer.body], {type: 'text/csv'})), download: name()});
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    });
+  }
+
+  // ---- the queue and the notices due (tracking.md): views of now ---------------------------------------------
+
+  function queueQuery() {
+    const parameters = new URLSearchParams();
+    if ($('queue-unassigned').checked) {
+      parameters.set('assignee', '');
+    } else if ($('queue-assignee').value.trim()) {
+      parameters.set('assignee', $('queue-assignee').value.trim());
+    }
+    if ($('queue-overdue').checked) {
+      parameters.set('overdue', 'true');
+    }
+    parameters.set('limit', '50');
+    return parameters;
+  }
+
+  function demandButton(id) {
+    return el('button', {type: 'button', class: 'link', text: id, 'aria-label': 'Open the history of ' + id, onclick: () => openDemand(id)});
+  }
+
+  /** An owner, a button that narrows the queue to theirs. */
+  function ownerButton(assignee) {
+    if (!assignee) {
+      return el('span', {class: 'muted', text: 'unassigned'});
+    }
+    return el('button', {type: 'button', class: 'link owner', text: assignee, 'aria-label': 'Show only ' + assignee + '\u2019s demands',
+      onclick: () => {
+        $('queue-unassigned').checked = false;
+        $('queue-assignee').disabled = false;
+        $('queue-assignee').value = assignee;
+        loadQueue(false);
+      }});
+  }
+
+  const loadQueue = guarded('queue-note', async (more) => {
+    busy('queue', true);
+    if (!more) {
+      state.queueQuery = queueQuery();
+      state.queueNext = null;
+    }
+    const parameters = new URLSearchParams(state.queueQuery);
+    if (more && state.queueNext) {
+      parameters.set('after', state.queueNext);
+    }
+    const loading = ++state.queueLoading;
+    const answer = await api('/api/queue?' + parameters);
+    if (loading !== state.queueLoading) {
+      return;
+    }
+    busy('queue', false);
+    const table = $('queue-table');
+    if (!answer.ok) {
+      note('queue-note', 'No queue: ' + refusal(answer), 'error');
+      return;
+    }
+    const rows = answer.body.demands.map((d) => el('tr', {'data-demand': d.demandId, 'data-overdue': String(d.overdue),
+      class: d.overdue ? 'overdue' : null},
+    el('th', {scope: 'row'}, demandButton(d.demandId)),
+    el('td', {class: 'due'}, d.dueAt ? when(d.dueAt) : el('span', {class: 'muted', text: 'no due date'}),
+      d.overdue ? el('span', {class: 'overdue-mark', text: 'Overdue'}) : null),
+    el('td', {class: 'owner-cell'}, ownerButton(d.assignee)),
+    el('td', null, when(d.receivedAt)),
+    el('td', null, jurisdictionLabel(d.jurisdiction)),
+    el('td', {text: LEGAL_PROCESSES[d.legalProcess] || d.legalProcess})));
+    if (more) {
+      table.tBodies[0].append(...rows);
+    } else {
+      table.tBodies[0].replaceChildren(...rows);
+    }
+    const owners = new Set([...$('queue-owners').options].map((o) => o.value));
+    answer.body.demands.filter((d) => d.assignee && !owners.has(d.assignee)).forEach((d) => {
+      owners.add(d.assignee);
+      $('queue-owners').append(el('option', {value: d.assignee}));
+    });
+    state.queueNext = answer.body.next;
+    table.hidden = table.tBodies[0].rows.length === 0;
+    $('queue-more').hidden = !state.queueNext;
+    const shown = table.tBodies[0].rows.length;
+    const late = table.querySelectorAll('tbody tr.overdue').length;
+    const filtered = state.queueQuery.has('assignee') || state.queueQuery.has('overdue');
+    note('queue-note', shown === 0 ? (filtered ? 'No demand waiting matches.' : 'No demand is waiting for a response.')
+      : integer(shown) + (state.queueNext ? ' shown, more waiting' : shown === 1 ? ' demand waiting' : ' demands waiting')
+        + (late ? ', ' + integer(late) + ' of them overdue' : '') + ' (as of log position '
+        + integer(Number(answer.headers.get('Ledger-Position'))) + ').');
+  });
+
+  const loadNotices = guarded('notices-note', async (more) => {
+    busy('notices', true);
+    const parameters = new URLSearchParams({limit: '50'});
+    if (more && state.noticesNext) {
+      parameters.set('after', state.noticesNext);
+    }
+    const answer = await api('/api/notices-due?' + parameters);
+    busy('notices', false);
+    const table = $('notices-table');
+    if (!answer.ok) {
+      note('notices-note', 'Not known: ' + refusal(answer), 'error');
+      return;
+    }
+    const rows = answer.body.demands.map((d) => el('tr', {'data-demand': d.demandId},
+      el('th', {scope: 'row'}, demandButton(d.demandId)),
+      el('td', null, when(d.noticePossibleSince)),
+      el('td', null, d.nonDisclosureUntil ? when(d.nonDisclosureUntil) : el('span', {class: 'muted', text: 'no order'})),
+      el('td', null, d.assignee ? d.assignee : el('span', {class: 'muted', text: 'unassigned'}))));
+    if (more) {
+      table.tBodies[0].append(...rows);
+    } else {
+      table.tBodies[0].replaceChildren(...rows);
+    }
+    state.noticesNext = answer.body.next;
+    table.hidden = table.tBodies[0].rows.length === 0;
+    $('notices-more').hidden = !state.noticesNext;
+    const shown = table.tBodies[0].rows.length;
+    note('notices-note', shown === 0 ? 'No user is waiting to be notified.'
+      : integer(shown) + (state.noticesNext ? ' shown, more due' : shown === 1 ? ' notice due' : ' notices due') + '.');
   });
 
   // ---- published versions ------------------------------------------------------------------------------------------
@@ -718,7 +912,12 @@
     fill($('demand-meta'),
       meta('Received', when(d.receivedAt)), meta('Jurisdiction', jurisdictionLabel(d.jurisdiction)), meta('Agency', d.agency),
       meta('Legal process', LEGAL_PROCESSES[d.legalProcess] || d.legalProcess), meta('Accounts named', integer(d.accounts)),
-      meta('Period', d.period), meta('Outcome', OUTCOME_NAMES[d.outcome] || d.outcome), meta('Last log position', integer(d.position)));
+      meta('Period', d.period), meta('Outcome', OUTCOME_NAMES[d.outcome] || d.outcome),
+      meta('Due', d.dueAt ? when(d.dueAt) : 'no due date'), meta('Owner', d.assignee || 'unassigned'),
+      'nonDisclosureUntil' in d ? meta('Non-disclosure order', d.nonDisclosureUntil ? el('span', null, 'until ', when(d.nonDisclosureUntil))
+        : 'indefinite') : null,
+      meta('User notified', d.userNotifiedAt ? when(d.userNotifiedAt) : 'not yet'),
+      meta('Last log position', integer(d.position)));
     $('demand-history').tBodies[0].replaceChildren(...d.history.map((event) => el('tr', {'data-position': event.position},
       el('td', {text: integer(event.position)}),
       el('th', {scope: 'row', text: EVENTS[event.type] || event.type}),
@@ -732,9 +931,11 @@
   /** An event's own fields, as a short list. */
   function details(event) {
     const skip = new Set(['position', 'type', 'recordedAt', 'actor', 'demandId']);
-    const items = Object.entries(event).filter(([key, value]) => !skip.has(key) && value !== null).map(([key, value]) => {
+    const items = Object.entries(event).filter(([key, value]) => !skip.has(key) && (value !== null || key in NULL_MEANS)).map(([key, value]) => {
       let shown = value;
-      if (key === 'legalProcess') {
+      if (value === null) {
+        shown = NULL_MEANS[key];
+      } else if (key === 'legalProcess') {
         shown = LEGAL_PROCESSES[value] || value;
       } else if (key === 'reason') {
         shown = REASONS[value] || value;
@@ -775,18 +976,27 @@
     });
     $('earlier').addEventListener('click', () => showPeriod(shifted(state.period, -1)));
     $('later').addEventListener('click', () => showPeriod(shifted(state.period, 1)));
-    $('figures-csv').addEventListener('click', guarded('figures-note', async () => {
-      const answer = await api('/api/statistics/' + state.period + '.csv');
-      if (!answer.ok) {
-        note('figures-note', 'No CSV: ' + refusal(answer), 'error');
-        return;
+    $('figures-csv').addEventListener('click', downloadCsv(() => '/api/statistics/' + state.period + '.csv',
+      () => state.period + '.csv', 'figures-note'));
+    $('handling-csv').addEventListener('click', downloadCsv(() => '/api/statistics/' + state.period + '/handling.csv',
+      () => state.period + '-handling.csv', 'handling-note'));
+    $('queue-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      loadQueue(false);
+    });
+    $('queue-unassigned').addEventListener('change', () => {
+      $('queue-assignee').disabled = $('queue-unassigned').checked;
+      loadQueue(false);
+    });
+    $('queue-overdue').addEventListener('change', () => loadQueue(false));
+    $('queue-refresh').addEventListener('click', () => {
+      loadQueue(false);
+      if (may('notices')) {
+        loadNotices(false);
       }
-      const link = el('a', {href: URL.createObjectURL(new Blob([answer.body], {type: 'text/csv'})), download: state.period + '.csv'});
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-    }));
+    });
+    $('queue-more').addEventListener('click', () => loadQueue(true));
+    $('notices-more').addEventListener('click', () => loadNotices(true));
     $('legal-process-jurisdiction').addEventListener('change', () => loadLegalProcess());
     $('replay-start').addEventListener('click', () => startReplay());
     $('reports-publish').addEventListener('click', () => publish());

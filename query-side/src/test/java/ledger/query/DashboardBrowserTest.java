@@ -81,8 +81,10 @@ class DashboardBrowserTest {
         // a replay slow enough to be watched: the fixture's 3,994 events take about three seconds
         ledger = new RunningLedger(TestMongo.embedded(), "--ledger.query.replay.max-events-per-second=1500");
         long last = ledger.load(FIXTURE, 8);
+        long tracked = track();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> ledger.getQuery("/api/statistics/" + PERIOD).json().get("position").asLong() >= last);
+                .until(() -> ledger.getQuery("/api/statistics/" + PERIOD).json().get("position").asLong() >= tracked
+                        && Long.parseLong(ledger.getQuery("/api/queue?limit=1").headers().get("Ledger-Position").get(0)) >= tracked);
 
         // the system's driver and browser, named explicitly: Selenium Manager is never asked to find or fetch one
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
@@ -95,6 +97,36 @@ class DashboardBrowserTest {
         desktop();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
         Files.createDirectories(SCREENSHOTS);
+    }
+
+    /**
+     * Demands of 2025-H2 the team tracks (tracking.md), out of the fixture's period: t-1 overdue (alice's), t-2 due in
+     * 2099 (bob's), t-3 without a due date or owner, t-4 disclosed without an order (its notice due, alice's), t-5
+     * disclosed under an order until 2099 (not due). Returns the last position.
+     */
+    private static long track() {
+        String legal = TestTokens.bearer(Role.LEGAL);
+        String[][] demands = {{"t-1", "US", "2025-08-01T00:00:00Z"}, {"t-2", "DE", "2099-01-01T00:00:00Z"}, {"t-3", "US", null},
+                {"t-4", "US", "2025-08-15T00:00:00Z"}, {"t-5", "DE", null}};
+        long last = 0;
+        for (int i = 0; i < demands.length; i++) {
+            String[] d = demands[i];
+            last = tracked(ledger.post("/api/demands", "{\"demandId\":\"" + d[0] + "\",\"receivedAt\":\"2025-07-0" + (i + 1)
+                    + "T08:00:00Z\",\"jurisdiction\":\"" + d[1] + "\",\"agency\":\"FBI\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\""
+                    + d[0] + "@example.org\"]" + (d[2] == null ? "" : ",\"dueAt\":\"" + d[2] + "\"") + "}", legal));
+        }
+        last = tracked(ledger.post("/api/demands/t-1/assignment", "{\"assignee\":\"alice\"}", legal));
+        last = tracked(ledger.post("/api/demands/t-2/assignment", "{\"assignee\":\"bob\"}", legal));
+        last = tracked(ledger.post("/api/demands/t-4/assignment", "{\"assignee\":\"alice\"}", legal));
+        last = tracked(ledger.post("/api/demands/t-4/subscriber-disclosures", "{\"occurredAt\":\"2025-07-10T00:00:00Z\"}", legal));
+        last = tracked(ledger.post("/api/demands/t-5/non-disclosure-order", "{\"occurredAt\":\"2025-07-06T00:00:00Z\",\"until\":\"2099-01-01T00:00:00Z\"}", legal));
+        last = tracked(ledger.post("/api/demands/t-5/content-disclosures", "{\"occurredAt\":\"2025-07-11T00:00:00Z\"}", legal));
+        return last;
+    }
+
+    private static long tracked(RunningLedger.Answer a) {
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+        return a.json().get("position").asLong();
     }
 
     @AfterAll
@@ -363,6 +395,107 @@ class DashboardBrowserTest {
         assertThat(cell.getText()).isEqualTo("Matches the log; chain valid");
     }
 
+    /** The ids of a table's rows (data-demand), as rendered. */
+    @SuppressWarnings("unchecked")
+    private static List<String> demandRows(String table) {
+        // read in one script: the page may replace the rows between two WebDriver calls
+        return (List<String>) script("return [...document.querySelectorAll('#' + arguments[0] + ' tbody tr')].map(tr => tr.dataset.demand);", table);
+    }
+
+    private static List<String> demandIds(String path) {
+        List<String> ids = new ArrayList<>();
+        ledger.getQuery(path).json().get("demands").forEach(d -> ids.add(d.get("demandId").asText()));
+        return ids;
+    }
+
+    @Test
+    void legalOpensOnTheQueueOverdueMarkedFiltersItByOwnerAndSeesTheNoticesDue() throws IOException {
+        open(Role.LEGAL);
+        ready("queue");
+        assertThat(shown("queue")).isTrue();
+        double queueTop = ((Number) script("return document.getElementById('queue').getBoundingClientRect().top;")).doubleValue();
+        double periodTop = ((Number) script("return document.getElementById('period-form').getBoundingClientRect().top;")).doubleValue();
+        assertThat(queueTop).as("the queue first").isLessThan(periodTop);
+        List<String> rows = demandRows("queue-table");
+        assertThat(rows).isEqualTo(demandIds("/api/queue?limit=50")).startsWith("t-1", "t-2").doesNotContain("t-4", "t-5");
+        WebElement first = browser.findElement(By.cssSelector("#queue-table tr[data-demand='t-1']"));
+        assertThat(first.getDomAttribute("data-overdue")).isEqualTo("true");
+        assertThat(first.getDomAttribute("class")).contains("overdue");
+        assertThat(first.findElement(By.cssSelector(".overdue-mark")).getText()).isEqualToIgnoringCase("Overdue");
+        WebElement second = browser.findElement(By.cssSelector("#queue-table tr[data-demand='t-2']"));
+        assertThat(second.getDomAttribute("data-overdue")).isEqualTo("false");
+        assertThat(second.findElements(By.cssSelector(".overdue-mark"))).isEmpty();
+        assertThat(second.getText()).contains("bob", "2099-01-01");
+        // then the fixture's pending demands, without a due date or owner, by demandId (t-3 among them, beyond this page)
+        assertThat(browser.findElements(By.cssSelector("#queue-table tbody tr")).get(2).getText()).contains("no due date", "unassigned");
+        assertThat(shown("queue-more")).isTrue();
+        assertThat(browser.findElement(By.id("queue-note")).getText()).contains("overdue", "log position");
+        screenshot("queue-1400x1000");
+
+        // an owner's name narrows the queue to theirs; then the unassigned; then the overdue
+        first.findElement(By.cssSelector("button.owner")).click();
+        wait.until(d -> demandRows("queue-table").equals(List.of("t-1")));
+        assertThat(browser.findElement(By.id("queue-assignee")).getDomProperty("value")).isEqualTo("alice");
+        browser.findElement(By.id("queue-assignee")).clear();
+        browser.findElement(By.id("queue-assignee")).sendKeys("bob");
+        browser.findElement(By.cssSelector("#queue-form button[type=submit]")).click();
+        wait.until(d -> demandRows("queue-table").equals(List.of("t-2")));
+        browser.findElement(By.id("queue-unassigned")).click();
+        List<String> unassigned = demandIds("/api/queue?assignee=&limit=50");
+        assertThat(unassigned).isNotEmpty().doesNotContain("t-1", "t-2");
+        wait.until(d -> demandRows("queue-table").equals(unassigned));
+        assertThat(browser.findElements(By.cssSelector("#queue-table td.owner-cell"))).allMatch(c -> c.getText().equals("unassigned"));
+        browser.findElement(By.id("queue-unassigned")).click();
+        browser.findElement(By.id("queue-assignee")).clear();
+        browser.findElement(By.id("queue-overdue")).click();
+        List<String> overdue = demandIds("/api/queue?overdue=true&limit=50");
+        assertThat(overdue).contains("t-1").doesNotContain("t-2");
+        wait.until(d -> demandRows("queue-table").equals(overdue));
+        assertThat(browser.findElements(By.cssSelector("#queue-table tbody tr:not(.overdue)"))).isEmpty();
+
+        // the notices due: the fixture's disclosed demands first (since 2014), a page at a time; never t-5 (its order runs to 2099)
+        ready("notices");
+        assertThat(shown("notices")).isTrue();
+        JsonNode notices = ledger.getQuery("/api/notices-due?limit=50").json();
+        assertThat(demandRows("notices-table")).isEqualTo(demandIds("/api/notices-due?limit=50")).doesNotContain("t-5");
+        assertThat(browser.findElements(By.cssSelector("#notices-table tbody tr")).get(0).getText())
+                .contains(notices.get("demands").get(0).get("noticePossibleSince").asText().substring(0, 10), "no order", "unassigned");
+        browser.findElement(By.id("notices-more")).click();
+        List<String> twoPages = new ArrayList<>(demandIds("/api/notices-due?limit=50"));
+        twoPages.addAll(demandIds("/api/notices-due?limit=50&after=" + notices.get("next").asText()));
+        wait.until(d -> demandRows("notices-table").equals(twoPages));
+
+        // a demand of the queue opens with what is tracked of it
+        browser.findElement(By.cssSelector("#queue-table tr[data-demand='t-1'] th button")).click();
+        wait.until(d -> "t-1".equals(d.findElement(By.id("demand")).getDomAttribute("data-demand")) && d.findElement(By.id("demand")).isDisplayed());
+        assertThat(browser.findElement(By.id("demand-meta")).getText()).contains("Due", "2025-08-01", "alice", "not yet");
+        assertThat(browser.findElement(By.id("demand-history")).getText()).contains("Assigned", "owner: alice", "legal");
+    }
+
+    @Test
+    void theHandlingTableIsShownBesideTheOthersForEachPeriod() throws Exception {
+        open(Role.AUDITOR);
+        ready("handling");
+        String csv = ledger.getQuery("/api/statistics/" + PERIOD + "/handling.csv").body();
+        assertThat(rendered("handling-table")).isEqualTo(asShown(csv));
+        assertThat(browser.findElement(By.id("handling-digest")).getText()).isEqualTo(sha256(csv));
+        List<String> columns = browser.findElements(By.cssSelector("#handling-table thead th")).stream().map(WebElement::getText).toList();
+        assertThat(columns).hasSize(11).contains("On time", "Late", "Median hours to a response", "Users notified", "On time %");
+        assertThat(shown("handling-csv")).isTrue();
+
+        // another period from the picker: the tracked demands of 2025-H2
+        WebElement period = browser.findElement(By.id("period"));
+        period.clear();
+        period.sendKeys("2025-H2");
+        browser.findElement(By.cssSelector("#period-form button[type=submit]")).click();
+        String later = ledger.getQuery("/api/statistics/2025-H2/handling.csv").body();
+        wait.until(d -> d.findElement(By.id("handling-digest")).getText().equals(safeSha256(later)));
+        ready("handling");
+        assertThat(rendered("handling-table")).isEqualTo(asShown(later));
+        assertThat(browser.findElement(By.cssSelector("#handling-table tr[data-row='US'] td[data-column='withDeadline']")).getText()).isEqualTo("2");
+        assertThat(browser.findElement(By.id("handling-caption")).getDomProperty("textContent")).contains("2025-H2");
+    }
+
     @Test
     void eachRoleIsOfferedOnlyWhatItMay() {
         open(Role.VIEWER);
@@ -373,6 +506,8 @@ class DashboardBrowserTest {
         assertThat(shown("replay")).isTrue();
         assertThat(shown("replay-start")).as("a viewer is not offered a replay").isFalse();
         assertThat(shown("demands")).as("nor the demands").isFalse();
+        assertThat(shown("queue")).as("nor the queue").isFalse();
+        assertThat(shown("handling")).as("the handling table, as the other tables").isTrue();
         assertThat(shown("reports-publish")).as("nor publishing").isFalse();
         assertThat(browser.findElements(By.cssSelector("#reports-table td.verification"))).as("nor verifications").isEmpty();
 
@@ -385,6 +520,10 @@ class DashboardBrowserTest {
         assertThat(shown("demands")).isTrue();
         assertThat(shown("demand-open-form")).isTrue();
         assertThat(shown("demand-search-form")).as("a recorder opens a demand by its id, but lists none").isFalse();
+        ready("queue");
+        assertThat(shown("queue")).as("a recorder works from the queue").isTrue();
+        assertThat(shown("notices")).as("but is not shown the notices due").isFalse();
+        assertThat(shown("handling")).isFalse();
 
         // a token the ledger does not know: asked for again, and nothing of it kept
         open("ldg_not-a-token");

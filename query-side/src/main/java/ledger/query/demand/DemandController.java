@@ -42,6 +42,8 @@ class DemandController {
     private static final Map<Outcome, String> OUTCOMES = Map.of(Outcome.CONTENT, "content", Outcome.SUBSCRIBER_ONLY,
             "subscriberOnly", Outcome.NO_DATA_FOUND, "noDataFound", Outcome.REJECTED, "rejected", Outcome.PENDING, "pending");
     private static final Set<String> PSEUDONYM_FIELDS = Set.of("accounts");
+    /** Fields whose null says something: an owner removed, an order without end. */
+    private static final Set<String> KEPT_NULLS = Set.of("assignee", "until");
 
     private final MongoEventLog log;
     private final DemandDirectory directory;
@@ -61,11 +63,13 @@ class DemandController {
             throw Problems.refused(HttpStatus.NOT_FOUND, "Unknown demand", "no demand '" + id + "' was ever received", "id");
         }
         DemandState state = null;
+        Tracking tracking = null;
         String agency = null; // the one value shown that counts nowhere, so DemandState does not keep it
         ArrayNode history = mapper.createArrayNode();
         for (RecordedEvent recorded : events) {
             Object payload = recorded.event().payload();
             state = DemandState.apply(state, payload);
+            tracking = Tracking.apply(tracking, payload);
             if (payload instanceof DemandReceived r) {
                 agency = r.agency();
             } else if (payload instanceof DemandCorrected c && c.agency() != null) {
@@ -82,6 +86,12 @@ class DemandController {
         answer.put("accounts", state.accounts().size());
         answer.put("period", state.period().toString());
         answer.put("outcome", OUTCOMES.get(state.outcome()));
+        answer.put("dueAt", text(tracking.dueAt()));
+        answer.put("assignee", tracking.assignee());
+        if (tracking.ordered()) {
+            answer.put("nonDisclosureUntil", text(tracking.orderUntil())); // null: indefinite
+        }
+        answer.put("userNotifiedAt", text(tracking.userNotifiedAt()));
         answer.put("position", events.get(events.size() - 1).event().position());
         answer.set("history", history);
         return answer;
@@ -103,11 +113,15 @@ class DemandController {
                 }
             } else if (value.isObject() && value.size() == 1 && value.has("code")) {
                 entry.set(field.getKey(), value.get("code")); // a jurisdiction, as the API spells it
-            } else if (!value.isNull()) {
+            } else if (!value.isNull() || KEPT_NULLS.contains(field.getKey())) {
                 entry.set(field.getKey(), value);
             }
         });
         return entry;
+    }
+
+    static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     private static int distinct(JsonNode accounts) {
@@ -154,22 +168,8 @@ class DemandController {
             Instant before = parse("receivedBefore", receivedBefore, "an ISO-8601 instant such as 2014-03-02T10:15:00Z", Instant::parse);
             all = all.and(d -> d.receivedAt().isBefore(before));
         }
-        int size = 100;
-        if (limit != null) {
-            try {
-                size = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                size = 0;
-            }
-            if (size < 1 || size > 1000) {
-                throw invalid("limit", "limit must be a whole number from 1 to 1000");
-            }
-        }
-        long position = directory.position();
-        if (position < 0) {
-            throw Problems.refused(HttpStatus.SERVICE_UNAVAILABLE, "Not ready yet", "the list of demands is being read from the log ("
-                    + directory.eventsRead() + " events so far); try again in a few seconds", "position");
-        }
+        int size = limit(limit);
+        long position = readPosition(directory);
         ArrayNode page = mapper.createArrayNode();
         String next = null;
         java.util.NavigableSet<String> ids = directory.candidates(keys);
@@ -196,7 +196,33 @@ class DemandController {
         return ResponseEntity.ok().header("Ledger-Position", Long.toString(position)).body(answer);
     }
 
-    private static <T> T parse(String field, String text, String expected, java.util.function.Function<String, T> parser) {
+    /** A page's length as api.md has it: 1 to 1000, 100 when not given. */
+    static int limit(String limit) {
+        int size = 100;
+        if (limit != null) {
+            try {
+                size = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                size = 0;
+            }
+            if (size < 1 || size > 1000) {
+                throw invalid("limit", "limit must be a whole number from 1 to 1000");
+            }
+        }
+        return size;
+    }
+
+    /** The log position the directory reflects, or a 503 while it is first read. */
+    static long readPosition(DemandDirectory directory) {
+        long position = directory.position();
+        if (position < 0) {
+            throw Problems.refused(HttpStatus.SERVICE_UNAVAILABLE, "Not ready yet", "the list of demands is being read from the log ("
+                    + directory.eventsRead() + " events so far); try again in a few seconds", "position");
+        }
+        return position;
+    }
+
+    static <T> T parse(String field, String text, String expected, java.util.function.Function<String, T> parser) {
         try {
             return parser.apply(text);
         } catch (IllegalArgumentException | DateTimeParseException e) {
@@ -204,7 +230,7 @@ class DemandController {
         }
     }
 
-    private static org.springframework.web.ErrorResponseException invalid(String field, String detail) {
+    static org.springframework.web.ErrorResponseException invalid(String field, String detail) {
         return Problems.refused(HttpStatus.BAD_REQUEST, "Invalid " + field, detail, field);
     }
 }

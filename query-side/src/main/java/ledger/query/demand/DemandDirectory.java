@@ -43,10 +43,10 @@ final class DemandDirectory implements SmartLifecycle {
      * without its accounts (the list never shows them), and its last event's position. The period is placed
      * once, when folded: a filtered page may test every demand.
      */
-    record Listed(DemandState state, Period period, long position) {
+    record Listed(DemandState state, Period period, Tracking tracking, long position) {
 
-        Listed(DemandState state, long position) {
-            this(state, state.period(), position);
+        Listed(DemandState state, Tracking tracking, long position) {
+            this(state, state.period(), tracking, position);
         }
 
         String demandId() {
@@ -68,6 +68,22 @@ final class DemandDirectory implements SmartLifecycle {
         Outcome outcome() {
             return state.outcome();
         }
+
+        /** Its place in the queue: still waiting for a response (outcome pending), by due date; null when answered. */
+        Timeline.Slot queueSlot() {
+            return outcome() == Outcome.PENDING ? new Timeline.Slot(tracking.dueAt(), demandId()) : null;
+        }
+
+        /** Its place among the notices that may become due; null when none can (yet) for ever. */
+        Timeline.Slot noticeSlot() {
+            Instant since = tracking.noticePossibleSince();
+            return since == null ? null : new Timeline.Slot(since, demandId());
+        }
+
+        /** The queue's key for its owner: the empty string for the unassigned, as {@code assignee=} asks. */
+        String owner() {
+            return tracking.assignee() == null ? "" : tracking.assignee();
+        }
     }
 
     private final MongoEventLog log;
@@ -86,6 +102,13 @@ final class DemandDirectory implements SmartLifecycle {
 
     private record Ids(ConcurrentSkipListSet<String> ids, AtomicInteger size) {
     }
+
+    /** The demands waiting for a response by due date, and the same by owner and by jurisdiction (tracking.md). */
+    private final Timeline queue = new Timeline();
+    private final Map<String, Timeline> queueByOwner = new ConcurrentHashMap<>();
+    private final Map<String, Timeline> queueByJurisdiction = new ConcurrentHashMap<>();
+    /** Disclosed demands whose user is not yet notified, by the time notice becomes possible. */
+    private final Timeline notices = new Timeline();
     private final AtomicLong read = new AtomicLong();
     private volatile long position = -1;
     /** While the directory is first read: the demands by id, unordered. */
@@ -148,8 +171,36 @@ final class DemandDirectory implements SmartLifecycle {
         return fewest;
     }
 
+    Timeline queue() {
+        return queue;
+    }
+
+    Timeline notices() {
+        return notices;
+    }
+
+    /** The queue's demands of this owner ("" the unassigned) or jurisdiction, or of all when both are null; the fewer. */
+    Timeline queueOf(String owner, String jurisdiction) {
+        Timeline fewest = queue;
+        if (owner != null) {
+            fewest = queueByOwner.getOrDefault(owner, EMPTY);
+        }
+        if (jurisdiction != null) {
+            Timeline of = queueByJurisdiction.getOrDefault(jurisdiction, EMPTY);
+            if (owner == null || of.size() < fewest.size()) {
+                fewest = of;
+            }
+        }
+        return fewest;
+    }
+
+    private static final Timeline EMPTY = new Timeline();
+
     private void put(String id, Listed after) {
         Listed before = demands.put(id, after);
+        if (loading == null) {
+            track(before, after);
+        }
         List<Key> old = before == null ? List.of() : keysOf(before);
         List<Key> now = keysOf(after);
         for (Key key : now) {
@@ -170,6 +221,66 @@ final class DemandDirectory implements SmartLifecycle {
         }
     }
 
+    /** The queue and the notices as they move from one state of a demand to the next (written by the follower alone). */
+    private void track(Listed before, Listed after) {
+        Timeline.Slot was = before == null ? null : before.queueSlot();
+        Timeline.Slot is = after.queueSlot();
+        if (was != null && (!was.equals(is) || !before.owner().equals(after.owner()) || !before.jurisdiction().equals(after.jurisdiction()))) {
+            queue.remove(was);
+            queueByOwner.getOrDefault(before.owner(), EMPTY).remove(was);
+            queueByJurisdiction.getOrDefault(before.jurisdiction(), EMPTY).remove(was);
+        }
+        if (is != null) {
+            queue.add(is);
+            queueByOwner.computeIfAbsent(after.owner(), k -> new Timeline()).add(is);
+            queueByJurisdiction.computeIfAbsent(after.jurisdiction(), k -> new Timeline()).add(is);
+        }
+        Timeline.Slot noticeWas = before == null ? null : before.noticeSlot();
+        Timeline.Slot noticeIs = after.noticeSlot();
+        if (noticeWas != null && !noticeWas.equals(noticeIs)) {
+            notices.remove(noticeWas);
+        }
+        if (noticeIs != null) {
+            notices.add(noticeIs);
+        }
+    }
+
+    /** The queue and the notices of a directory just read, each filled in its order. */
+    private void trackAll(List<Listed> all) {
+        List<Timeline.Slot> waiting = new ArrayList<>();
+        List<Timeline.Slot> due = new ArrayList<>();
+        Map<String, List<Timeline.Slot>> byOwner = new HashMap<>();
+        Map<String, List<Timeline.Slot>> byJurisdiction = new HashMap<>();
+        for (Listed d : all) {
+            Timeline.Slot slot = d.queueSlot();
+            if (slot != null) {
+                waiting.add(slot);
+                byOwner.computeIfAbsent(d.owner(), k -> new ArrayList<>()).add(slot);
+                byJurisdiction.computeIfAbsent(d.jurisdiction(), k -> new ArrayList<>()).add(slot);
+            }
+            Timeline.Slot notice = d.noticeSlot();
+            if (notice != null) {
+                due.add(notice);
+            }
+        }
+        fill(queue, waiting);
+        fill(notices, due);
+        byOwner.forEach((owner, slots) -> fill(queueByOwner.computeIfAbsent(owner, k -> new Timeline()), slots));
+        byJurisdiction.forEach((code, slots) -> fill(queueByJurisdiction.computeIfAbsent(code, k -> new Timeline()), slots));
+    }
+
+    private static void fill(Timeline timeline, List<Timeline.Slot> slots) {
+        slots.sort(Timeline.Slot.ORDER);
+        timeline.addAll(slots);
+    }
+
+    private void clearTracking() {
+        queue.clear();
+        notices.clear();
+        queueByOwner.clear();
+        queueByJurisdiction.clear();
+    }
+
     private void follow() {
         while (running) {
             try {
@@ -181,9 +292,10 @@ final class DemandDirectory implements SmartLifecycle {
                     loading = new HashMap<>();
                     log.scan(head, this::fold);
                     List<Listed> sorted = new ArrayList<>(loading.values());
-                    loading = null;
                     sorted.sort(Comparator.comparing(Listed::demandId));
                     sorted.forEach(d -> put(d.demandId(), d));
+                    trackAll(sorted);
+                    loading = null;
                     position = head;
                     LOG.info("directory of demands read: {} demands up to position {} in {} ms", demands.size(), head,
                             (System.nanoTime() - started) / 1_000_000);
@@ -203,6 +315,7 @@ final class DemandDirectory implements SmartLifecycle {
                 LOG.warn("directory of demands cannot read the log ({}); trying again in a second", e.toString());
                 demands.clear();
                 index.clear();
+                clearTracking();
                 position = -1; // read whole again: a scan cut off midway left it partial
                 try {
                     Thread.sleep(1_000);
@@ -222,15 +335,17 @@ final class DemandDirectory implements SmartLifecycle {
             return;
         }
         Listed d = loading != null ? loading.get(id) : demands.get(id);
+        Tracking tracking = Tracking.apply(d == null ? null : d.tracking(), event);
         DemandState after = DemandState.apply(d == null ? null : d.state(), event);
         if (after == null) {
             return; // an event of a demand never received
         }
         if (!after.accounts().isEmpty()) {
             after = new DemandState(after.demandId(), after.receivedAt(), after.jurisdiction(), after.legalProcess(), List.of(),
-                    after.content(), after.subscriber(), after.noData(), after.rejected());
+                    after.content(), after.subscriber(), after.noData(), after.rejected(), after.dueAt(), after.firstResponse(),
+                    after.nonDisclosureOrder(), after.userNotified());
         }
-        store(id, new Listed(after, logged.position()));
+        store(id, new Listed(after, tracking, logged.position()));
     }
 
     private void store(String id, Listed d) {
