@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import org.bson.BsonBinaryReader;
-import org.bson.BsonReader;
-import org.bson.BsonType;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 
@@ -75,7 +72,7 @@ final class OrderedRead<T> {
         // far from the head, the server is asked for the range only (it matches every commit against the filter,
         // which costs more than it saves when most of the log is asked for)
         boolean filtered = (to - next) < head * 3 / 4;
-        Document filter = filtered ? new Document("_id", new Document("$gte", next).append("$lte", to)) : new Document();
+        Document filter = filtered ? new Document(CommitLayout.ID, new Document("$gte", next).append("$lte", to)) : new Document();
         TreeMap<Long, Commit> early = new TreeMap<>();
         // two threads prepare (what a reader does with each event costs more than fetching it); their batches may
         // come out of order, and are put back in order here
@@ -131,8 +128,8 @@ final class OrderedRead<T> {
                 ids.add(next + i);
             }
             Map<Long, RawBsonDocument> found = new HashMap<>();
-            for (RawBsonDocument d : commits.find(new Document("_id", new Document("$in", ids)), RawBsonDocument.class)) {
-                found.put(d.get("_id").asNumber().longValue(), d);
+            for (RawBsonDocument d : commits.find(new Document(CommitLayout.ID, new Document("$in", ids)), RawBsonDocument.class)) {
+                found.put(d.get(CommitLayout.ID).asNumber().longValue(), d);
             }
             long windowEnd = next + count;
             RawBsonDocument raw;
@@ -148,10 +145,10 @@ final class OrderedRead<T> {
     /** The commit that holds {@code from}. */
     private Commit startingCommit() {
         List<Long> ids = new ArrayList<>();
-        for (long p = Math.max(1, from - MongoEventLog.MAX_EVENTS_PER_COMMIT + 1); p <= from; p++) {
+        for (long p = Math.max(1, from - CommitLayout.MAX_EVENTS_PER_COMMIT + 1); p <= from; p++) {
             ids.add(p);
         }
-        for (RawBsonDocument d : commits.find(new Document("_id", new Document("$in", ids)), RawBsonDocument.class)) {
+        for (RawBsonDocument d : commits.find(new Document(CommitLayout.ID, new Document("$in", ids)), RawBsonDocument.class)) {
             Commit commit = decode(d);
             if (commit.first() <= from && from < commit.first() + commit.events().size()) {
                 return commit;
@@ -179,68 +176,12 @@ final class OrderedRead<T> {
     private record Failed(RuntimeException failure) {
     }
 
-    /** A commit's events, read field by field in one pass over its bytes; each one prepared. */
-    private Commit decode(RawBsonDocument commit) {
-        long first = 0;
-        List<StoredEvent> events = new ArrayList<>(1);
-        List<String[]> fields = new ArrayList<>(1);
-        List<Long> sequences = new ArrayList<>(1);
-        List<byte[]> hashes = new ArrayList<>(1);
-        try (BsonReader reader = new BsonBinaryReader(commit.getByteBuffer().asNIO())) {
-            reader.readStartDocument();
-            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-                String name = reader.readName();
-                if (name.equals("_id")) {
-                    first = readLong(reader);
-                } else if (name.equals("events")) {
-                    reader.readStartArray();
-                    while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-                        String[] event = new String[8]; // id, aggType, agg, type, rev, ts, payload, meta
-                        Long seq = null;
-                        byte[] hash = null;
-                        reader.readStartDocument();
-                        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-                            String field = reader.readName();
-                            int slot = switch (field) {
-                                case "id" -> 0;
-                                case "aggType" -> 1;
-                                case "agg" -> 2;
-                                case "type" -> 3;
-                                case "rev" -> 4;
-                                case "ts" -> 5;
-                                case "payload" -> 6;
-                                case "meta" -> 7;
-                                case "seq" -> 8;
-                                case "h" -> 9;
-                                default -> -1;
-                            };
-                            BsonType type = reader.getCurrentBsonType();
-                            if (slot == 8 && (type == BsonType.INT32 || type == BsonType.INT64 || type == BsonType.DOUBLE)) {
-                                seq = readLong(reader);
-                            } else if (slot == 9 && type == BsonType.BINARY) {
-                                hash = reader.readBinaryData().getData();
-                            } else if (slot >= 0 && slot < 8 && type == BsonType.STRING) {
-                                event[slot] = reader.readString();
-                            } else {
-                                reader.skipValue();
-                            }
-                        }
-                        reader.readEndDocument();
-                        fields.add(event);
-                        sequences.add(seq);
-                        hashes.add(hash);
-                    }
-                    reader.readEndArray();
-                } else {
-                    reader.skipValue();
-                }
-            }
-        }
-        List<Object> prepared = new ArrayList<>(fields.size());
-        for (int i = 0; i < fields.size(); i++) {
-            String[] f = fields.get(i);
-            StoredEvent event = new StoredEvent(first + i, f[0], f[1], f[2], sequences.get(i), f[3], f[4], f[5], f[6], f[7], hashes.get(i));
-            events.add(event);
+    /** A commit's events as stored ({@link CommitLayout#storedEvents}); each one in the range prepared. */
+    private Commit decode(RawBsonDocument raw) {
+        CommitLayout.StoredCommit commit = CommitLayout.storedEvents(raw);
+        List<StoredEvent> events = commit.events();
+        List<Object> prepared = new ArrayList<>(events.size());
+        for (StoredEvent event : events) {
             if (event.position() < from || event.position() > to) {
                 prepared.add(null); // never handed on: not worth preparing
                 continue;
@@ -251,15 +192,6 @@ final class OrderedRead<T> {
                 prepared.add(new Failed(e));
             }
         }
-        return new Commit(first, events, prepared);
-    }
-
-    private static long readLong(BsonReader reader) {
-        return switch (reader.getCurrentBsonType()) {
-            case INT32 -> reader.readInt32();
-            case INT64 -> reader.readInt64();
-            case DOUBLE -> (long) reader.readDouble();
-            default -> throw new IllegalStateException("not a number in the log: " + reader.getCurrentBsonType());
-        };
+        return new Commit(commit.first(), events, prepared);
     }
 }
