@@ -32,6 +32,11 @@ final class DurableBackend extends AbstractMongoBackend {
             "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus", "saslstart",
             "saslcontinue", "explain");
 
+    /** Reads of no data (a connection's handshake, a ping): answered without waiting for anything to be durable. */
+    private static final Set<String> NO_DATA = Set.of("hello", "ismaster", "buildinfo", "ping", "whatsmyuri", "endsessions",
+            "getlog", "hostinfo", "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus",
+            "saslstart", "saslcontinue", "killcursors");
+
     /** What a find of a whole collection may carry besides its name (the driver's session and routing fields). */
     private static final Set<String> SCAN_FIELDS = Set.of("find", "filter", "batchSize", "$db", "lsid", "$clusterTime",
             "$readPreference", "readConcern");
@@ -141,6 +146,9 @@ final class DurableBackend extends AbstractMongoBackend {
             if (answer != null) {
                 return answer;
             }
+        }
+        if (NO_DATA.contains(command.toLowerCase(Locale.ROOT))) {
+            return super.handleCommand(channel, databaseName, command, query);
         }
         if (isRead(command, query)) {
             return commits.read(() -> super.handleCommand(channel, databaseName, command, query));

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -74,7 +73,7 @@ final class StoreRepair {
 
     /** The repair as the query side reads it (droppedFrom/droppedTo only when events were dropped). */
     static Document document(Instant at, WalRecovery.Loss loss, long[] positions) {
-        Document repair = new Document("_id", at.toString()).append("repairedAt", Date.from(at))
+        Document repair = new Document("_id", at.toString()).append("repairedAt", at)
                 .append("file", loss.at.file().getFileName().toString()).append("offset", loss.at.offset())
                 .append("droppedRecords", loss.records);
         if (positions != null) {

@@ -162,6 +162,7 @@ final class WalRecovery {
                 if (expected >= 0 && ticket != expected) {
                     loss = new Loss(new Position(segment, at), "the log skips from command " + (expected - 1) + " to "
                             + ticket + " (a segment is missing or out of order)", false);
+                    loss.records = (int) Math.max(0, ticket - expected); // the commands missing, then those after
                     collectFrom(s, at, Long.MIN_VALUE);
                     break;
                 }

@@ -160,18 +160,23 @@ final class WriteAheadLog implements AutoCloseable {
         long ticket = 0;
         while (true) {
             apply.lock();
-            boolean admitted;
-            synchronized (monitor) {
-                admitted = admit(bound);
-                if (admitted) {
-                    ticket = ++started;
+            boolean admitted = false;
+            try {
+                synchronized (monitor) {
+                    admitted = admit(bound);
+                    if (admitted) {
+                        ticket = ++started;
+                    }
+                }
+            } finally {
+                if (!admitted) {
+                    apply.unlock();
                 }
             }
             if (admitted) {
                 break;
             }
             // the next segment is being allocated: wait for it without holding up a checkpoint
-            apply.unlock();
             synchronized (monitor) {
                 if (!spareReady && allocationFailure == null && halted == null) {
                     waitOnMonitor(RETRY_MILLIS);
