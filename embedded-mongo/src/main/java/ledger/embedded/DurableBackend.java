@@ -32,10 +32,13 @@ final class DurableBackend extends AbstractMongoBackend {
             "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus", "saslstart",
             "saslcontinue", "explain");
 
-    /** Reads of no data (a connection's handshake, a ping): answered without waiting for anything to be durable. */
+    /**
+     * Reads of no data (a connection's handshake, which asks getLastError for its connection id; a ping): answered
+     * without waiting for anything to be durable.
+     */
     private static final Set<String> NO_DATA = Set.of("hello", "ismaster", "buildinfo", "ping", "whatsmyuri", "endsessions",
             "getlog", "hostinfo", "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus",
-            "saslstart", "saslcontinue", "killcursors");
+            "saslstart", "saslcontinue", "killcursors", "getlasterror");
 
     /** What a find of a whole collection may carry besides its name (the driver's session and routing fields). */
     private static final Set<String> SCAN_FIELDS = Set.of("find", "filter", "batchSize", "$db", "lsid", "$clusterTime",
@@ -207,6 +210,16 @@ final class DurableBackend extends AbstractMongoBackend {
     /** Whether the store halted: what it holds in memory may not be on disk, and must not be checkpointed. */
     boolean halted() {
         return commits.halted();
+    }
+
+    /** The server is stopping: nothing may wait for space past that. */
+    void stopping() {
+        commits.stopping();
+    }
+
+    /** Why writes are refused for want of space now, or null. */
+    String refusing() {
+        return commits.refusing();
     }
 
     /** After {@link #close}: whether the last checkpoint holds everything applied. */

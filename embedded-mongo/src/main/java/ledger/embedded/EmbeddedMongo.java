@@ -117,6 +117,7 @@ public final class EmbeddedMongo {
 
     /** Stops listening, lets the writes in flight become durable, and closes the file rewritten to its live data. */
     void stop() {
+        backend.stopping();
         server.shutdown();
         backend.close();
         if (!backend.checkpointedAll()) {

@@ -111,6 +111,8 @@ final class WriteAheadLog implements AutoCloseable {
     private long refusedWrites;
     private StoreRefusal halted;
     private boolean closed;
+    /** set when the server stops: a wait for space gives up, so that nobody waits on it past the stop */
+    private volatile boolean stopping;
     private long lastWriteNanos = System.nanoTime();
     private boolean compactedSinceLastWrite = true;
 
@@ -159,7 +161,7 @@ final class WriteAheadLog implements AutoCloseable {
     <T> T write(String database, Document command, long bound, Supplier<T> operation) {
         long ticket = 0;
         while (true) {
-            apply.lock();
+            lockToApply();
             boolean admitted = false;
             try {
                 synchronized (monitor) {
@@ -240,13 +242,40 @@ final class WriteAheadLog implements AutoCloseable {
             }
             return fits;
         }
+        throw refuse(reason);
+    }
+
+    /** Under the monitor: a refusal for want of space, said once when refusals begin. */
+    private StoreRefusal refuse(String reason) {
         refusedWrites++;
         if (!refusing) {
             refusing = true;
             refusedSince = System.nanoTime();
             log.warn("disk full: {}; writes are refused (14031) until space is freed, reads go on", reason);
         }
-        throw StoreRefusal.diskFull(reason);
+        return StoreRefusal.diskFull(reason);
+    }
+
+    /**
+     * Takes the lock writes are applied under; while the syncer holds it waiting for space (a checkpoint whose
+     * append found none), the write is refused rather than left waiting.
+     */
+    private void lockToApply() {
+        try {
+            while (!apply.tryLock(100, TimeUnit.MILLISECONDS)) {
+                synchronized (monitor) {
+                    if (halted != null) {
+                        throw halted;
+                    }
+                    if (blocked != null) {
+                        throw refuse(blocked);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to write", e);
+        }
     }
 
     /** Under the monitor: places a record of {@code size} bytes after those pending, in this segment or the spare. */
@@ -438,8 +467,8 @@ final class WriteAheadLog implements AutoCloseable {
                 synchronized (monitor) {
                     blocked = "cannot write the write-ahead log segment " + currentPath.getFileName() + " (" + e.getMessage() + ")";
                     waitOnMonitor(RETRY_MILLIS);
-                    if (halted != null) {
-                        throw new IllegalStateException("halted", e);
+                    if (halted != null || closed || stopping) {
+                        throw new IllegalStateException("stopped while the disk is full: the log keeps what was synced", e);
                     }
                 }
             }
@@ -720,6 +749,21 @@ final class WriteAheadLog implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- closing
+
+    /** The server is stopping: an append waiting for space gives up (its writers are answered 96; the log keeps what was synced). */
+    void stopping() {
+        stopping = true;
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+    }
+
+    /** Why writes are refused for want of space now, or null. */
+    String refusing() {
+        synchronized (monitor) {
+            return blocked != null ? blocked : refusing ? allocationFailure : null;
+        }
+    }
 
     /** Waits for a last checkpoint of everything applied, then stops; the log keeps what a checkpoint could not store. */
     @Override
