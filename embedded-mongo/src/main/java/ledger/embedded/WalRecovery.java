@@ -96,6 +96,8 @@ final class WalRecovery {
     private final List<ByteBuffer> contents = new ArrayList<>();
     /** The torn tail dropped, if any: where it starts and how many bytes it had. */
     Position tornAt;
+    /** Damaged bytes among records the checkpoint already holds: skipped, nothing lost. */
+    final List<Position> skipped = new ArrayList<>();
     long tornBytes;
     Loss loss;
 
@@ -149,8 +151,13 @@ final class WalRecovery {
                 }
                 int length = WalRecord.validAt(log, at, Long.MIN_VALUE);
                 if (length < 0) {
-                    badRecord(s, at, expected - 1);
-                    break;
+                    int resume = badRecord(s, at, expected - 1);
+                    if (resume < 0) {
+                        break;
+                    }
+                    expected = WalRecord.ticketAt(log, resume);
+                    at = resume;
+                    continue;
                 }
                 long ticket = WalRecord.ticketAt(log, at);
                 if (first && ticket != named) {
@@ -201,16 +208,29 @@ final class WalRecovery {
         }
     }
 
-    /** A record at {@code at} fails: a torn tail if nothing valid follows, else damage. */
-    private void badRecord(int s, int at, long lastGood) {
+    /**
+     * A record at {@code at} fails: a torn tail if nothing valid follows, else damage; but damage to records the
+     * checkpoint holds costs nothing: where the next valid record in this segment follows them, the scan goes on
+     * there (the offset returned; -1 otherwise).
+     */
+    private int badRecord(int s, int at, long lastGood) {
         Path segment = segments.get(s);
         ByteBuffer log = contents.get(s);
+        for (int next = at + 1; next <= log.limit() - WalRecord.HEADER; next++) {
+            if (WalRecord.validAt(log, next, lastGood) >= 0) {
+                if (WalRecord.ticketAt(log, next) - 1 <= checkpoint) {
+                    skipped.add(new Position(segment, at));
+                    return next;
+                }
+                break;
+            }
+        }
         Loss found = new Loss(new Position(segment, at), "a record fails its checksum", false);
         found.records = 1;
         collectAfter(found, s, at + 1, lastGood);
         if (found.records > 1) {
             loss = found;
-            return;
+            return -1;
         }
         tornAt = new Position(segment, at);
         int end = log.limit();
@@ -218,6 +238,7 @@ final class WalRecovery {
             end--;
         }
         tornBytes = end - at;
+        return -1;
     }
 
     /** Damage found at a valid record: it and everything valid after it would be lost. */

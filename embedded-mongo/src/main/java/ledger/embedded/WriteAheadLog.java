@@ -664,6 +664,10 @@ final class WriteAheadLog implements AutoCloseable {
                 throw new WalRecovery.Damaged(loss);
             }
         }
+        for (WalRecovery.Position damaged : recovery.skipped) {
+            log.warn("the write-ahead log segment {} is damaged at byte offset {}, among commands the checkpoint already "
+                    + "holds (up to {}): skipped, nothing lost", damaged.file().getFileName(), damaged.offset(), checkpoint);
+        }
         if (recovery.tornAt != null) {
             log.warn("dropped the end of the write-ahead log that was never synced: {} bytes at byte offset {} of {} "
                     + "(a write cut off by a crash; it was never acknowledged)", recovery.tornBytes, recovery.tornAt.offset(),

@@ -107,6 +107,20 @@ class WalRecoveryTest {
         assertThat(checkpoint()).isZero();
     }
 
+    /** Damage among records the checkpoint already holds costs nothing: skipped, and said. */
+    @Test
+    void damageAmongCheckpointedRecordsIsSkipped() throws Exception {
+        long[] offsets = segment(dataDir, 1, 8);
+        Path file = segmentPath(dataDir, 1);
+        WalFixture.flipByte(file, offsets[2] + 40);
+        WalRecovery recovery = WalRecovery.read(List.of(file), 5);
+        assertThat(recovery.loss).isNull();
+        assertThat(recovery.skipped).containsExactly(new WalRecovery.Position(file, offsets[2]));
+        assertThat(recovery.last()).isEqualTo(8);
+        // with the checkpoint before the damaged record, it is damage
+        assertThat(WalRecovery.read(List.of(file), 2).loss).isNotNull();
+    }
+
     /** Tickets that skip from one segment to the next: a segment is missing. */
     @Test
     void aMissingSegmentRefusesTheStart() throws Exception {
