@@ -49,9 +49,16 @@ final class WriteAheadLog implements AutoCloseable {
         void apply(String database, Document command);
     }
 
-    /** The log's settings: the size of its segments and how its files are opened. */
-    record Options(long segmentBytes, WalSegments.Opener opener) {
+    /**
+     * The log's settings: the size of its segments, how its files are opened, and whether a checkpoint first
+     * checks the file system has room for it (off only to test what a checkpoint that runs out of space does).
+     */
+    record Options(long segmentBytes, WalSegments.Opener opener, boolean checkpointSpaceCheck) {
         static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
+
+        Options(long segmentBytes, WalSegments.Opener opener) {
+            this(segmentBytes, opener, true);
+        }
 
         static Options defaults() {
             String configured = System.getenv("WAL_SEGMENT_BYTES");
@@ -88,6 +95,7 @@ final class WriteAheadLog implements AutoCloseable {
     private final Thread allocator;
     private final ByteBuf scratch = Unpooled.buffer(1 << 16);
     private final WalRecovery.Loss repaired;
+    private final boolean checkpointSpaceCheck;
 
     // guarded by monitor
     private long started;
@@ -109,7 +117,7 @@ final class WriteAheadLog implements AutoCloseable {
     private boolean refusing;
     private long refusedSince;
     private long refusedWrites;
-    private StoreRefusal halted;
+    private volatile StoreRefusal halted;
     private boolean closed;
     /** set when the server stops: a wait for space gives up, so that nobody waits on it past the stop */
     private volatile boolean stopping;
@@ -137,6 +145,7 @@ final class WriteAheadLog implements AutoCloseable {
         this.store = store;
         this.storeName = store.getFileStore() == null ? "the store" : Path.of(store.getFileStore().getFileName()).getFileName().toString();
         this.segments = new WalSegments(dir, options.segmentBytes(), options.opener());
+        this.checkpointSpaceCheck = options.checkpointSpaceCheck();
         this.checkpoints = store.openMap(CHECKPOINT_MAP);
         this.repaired = recover(mode, replay, keptEnd);
         this.syncer = new Thread(this::syncLoop, "write-ahead-log");
@@ -208,6 +217,10 @@ final class WriteAheadLog implements AutoCloseable {
 
     /** Runs a read and answers once every write it may have seen is durable. */
     <T> T read(Supplier<T> operation) {
+        StoreRefusal stopped = halted;
+        if (stopped != null && store.isClosed()) {
+            throw stopped; // a failed checkpoint closed the store: nothing can be read from it any more
+        }
         try {
             return operation.get();
         } finally {
@@ -331,6 +344,15 @@ final class WriteAheadLog implements AutoCloseable {
             }
             monitor.notifyAll();
         }
+    }
+
+    /** A failure's message, with its root cause's where that says more (H2 wraps "No space left on device"). */
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e || root.getMessage() == null ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
     }
 
     boolean halted() {
@@ -522,7 +544,7 @@ final class WriteAheadLog implements AutoCloseable {
             markDurable(upTo);
             lastCheckpointNanos = System.nanoTime();
             long needed = store.getUnsavedMemory() + CHECKPOINT_MARGIN;
-            long usable = segments.usableSpace();
+            long usable = checkpointSpaceCheck ? segments.usableSpace() : Long.MAX_VALUE;
             if (usable < needed) {
                 block("the checkpoint of " + storeName + " needs about " + needed + " bytes, the file system has " + usable);
                 return;
@@ -532,7 +554,7 @@ final class WriteAheadLog implements AutoCloseable {
                 store.commit();
             } catch (RuntimeException e) {
                 // H2 closes a store whose commit failed: nothing more can be read or stored in it
-                halt("a checkpoint of " + storeName + " failed (" + e.getMessage() + ")", e);
+                halt("a checkpoint of " + storeName + " failed (" + reason(e) + ")", e);
                 throw e;
             }
             unblock("the checkpoint of");
@@ -546,7 +568,7 @@ final class WriteAheadLog implements AutoCloseable {
         try {
             store.sync();
         } catch (RuntimeException e) {
-            halt("a sync of " + storeName + " failed (" + e.getMessage() + ")", e);
+            halt("a sync of " + storeName + " failed (" + reason(e) + ")", e);
             throw e;
         }
         checkpointed = upTo;
@@ -598,7 +620,7 @@ final class WriteAheadLog implements AutoCloseable {
                         (System.nanoTime() - start) / 1_000_000);
             }
         } catch (RuntimeException e) {
-            halt("a compaction of " + storeName + " failed (" + e.getMessage() + ")", e);
+            halt("a compaction of " + storeName + " failed (" + reason(e) + ")", e);
             throw e;
         } finally {
             apply.unlock();
@@ -680,15 +702,7 @@ final class WriteAheadLog implements AutoCloseable {
         durable = last;
         checkpointed = checkpoint;
         try {
-            if (loss != null) {
-                // kept for whoever wants to look at it; no longer part of the log
-                String aside = ".damaged-" + java.time.Instant.now().toString().replace(':', '-');
-                for (Path segment : found) {
-                    Files.move(segment, segment.resolveSibling(segment.getFileName() + aside));
-                }
-                segments.syncDirectory();
-                found = List.of();
-            } else if (recovery.tornAt != null) {
+            if (recovery.tornAt != null && loss == null) {
                 zeroTornTail(recovery.tornAt, recovery.tornBytes);
             }
             long needed = store.getUnsavedMemory() + CHECKPOINT_MARGIN;
@@ -697,12 +711,23 @@ final class WriteAheadLog implements AutoCloseable {
                 store.commit();
                 store.sync();
                 checkpointed = last;
+                if (loss != null) {
+                    // what precedes the damage is in the checkpoint now; the segments are kept for whoever wants
+                    // to look at them, no longer part of the log
+                    String aside = ".damaged-" + java.time.Instant.now().toString().replace(':', '-');
+                    for (Path segment : found) {
+                        Files.move(segment, segment.resolveSibling(segment.getFileName() + aside));
+                    }
+                    segments.syncDirectory();
+                    found = List.of();
+                }
                 for (Path segment : found) {
                     Files.delete(segment);
                 }
             } else {
                 if (loss != null) {
-                    throw new IOException("no space left for the repair's checkpoint of " + storeName);
+                    throw new IOException("disk full: no room for the repair's checkpoint of " + storeName
+                            + " (about " + needed + " bytes); nothing was changed");
                 }
                 blocked = "the checkpoint of " + storeName + " needs about " + needed + " bytes, the file system has "
                         + segments.usableSpace();
@@ -744,8 +769,11 @@ final class WriteAheadLog implements AutoCloseable {
                 throw e;
             }
             // no room for a segment: the server starts, refusing writes until the allocator makes one
-            log.warn("disk full: cannot allocate a write-ahead log segment ({} bytes) in {}: {}", segments.segmentBytes(),
-                    segments.dir(), e.getMessage());
+            allocationFailure = "cannot allocate a write-ahead log segment (" + segments.segmentBytes() + " bytes) in "
+                    + segments.dir() + ": " + e.getMessage();
+            refusing = true;
+            refusedSince = System.nanoTime();
+            log.warn("disk full: {}; writes are refused (14031) until space is freed, reads go on", allocationFailure);
             current = null;
             room = 0;
         }

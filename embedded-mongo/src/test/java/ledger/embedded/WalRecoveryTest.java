@@ -105,6 +105,19 @@ class WalRecoveryTest {
                 .hasMessageContaining("database 'ledger': event-log positions " + firstPosition(3) + " to " + (firstPosition(9) - 1));
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
         assertThat(checkpoint()).isZero();
+        // the server as ./run starts it: it exits, saying why
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), EmbeddedMongo.class.getName())
+                .redirectErrorStream(true);
+        builder.environment().put("DATA_DIR", dataDir.toString());
+        builder.environment().put("MONGO_PORT", "0");
+        builder.environment().put("WAL_SEGMENT_BYTES", String.valueOf(WalFixture.SEGMENT_BYTES));
+        Process server = builder.start();
+        String said = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(server.waitFor()).isEqualTo(3);
+        assertThat(said).contains("refusing to start: the write-ahead log in " + dataDir + " is damaged: a record fails its checksum in "
+                + file.getFileName() + " at byte offset " + offsets[2]).contains("./run repair");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
     }
 
     /** Damage among records the checkpoint already holds costs nothing: skipped, and said. */
