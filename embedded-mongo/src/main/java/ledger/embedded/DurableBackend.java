@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * mongo-java-server's H2 backend, made durable: a write command is answered only once it is synced to the
  * write-ahead log, a read only once what it may have seen is ({@link WriteAheadLog}); documents are kept as BSON
- * ({@link CompactDatabase}).
+ * ({@link CompactDatabase}). What the log refuses (disk full, a halted store) is answered as MongoDB's command
+ * error ({@link StoreRefusal}), without a log line per request.
  */
 final class DurableBackend extends AbstractMongoBackend {
 

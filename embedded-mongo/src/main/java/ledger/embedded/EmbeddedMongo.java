@@ -10,9 +10,11 @@ import org.h2.mvstore.MVStoreException;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default's database: a MongoDB wire-protocol server whose data lives in one H2 file in DATA_DIR,
- * so a second start finds the data of the first. Every write is answered only once it is synced to that file.
- * It has no transactions and no change streams; the ledger is built so that it needs neither.
+ * The embedded default's database: a MongoDB wire-protocol server whose data lives in DATA_DIR (an H2 file and
+ * the write-ahead log's segments), so a second start finds the data of the first. Every write is answered only
+ * once it is synced to the log. A damaged log or checkpoint stops the start (exit status 3); {@code repair}
+ * ({@link StoreRepair}) keeps what precedes the damage. It has no transactions and no change streams; the
+ * ledger is built so that it needs neither.
  */
 public final class EmbeddedMongo {
 
