@@ -26,6 +26,11 @@ final class StoreRefusal extends MongoServerError {
         return new StoreRefusal(OPERATION_FAILED, "OperationFailed", "store halted: " + why + "; restart to recover what is on disk");
     }
 
+    /** A write whose log record could not fit in a segment (no space is missing: it is refused as too large). */
+    static StoreRefusal tooLarge(String why) {
+        return new StoreRefusal(10334, "BSONObjectTooLarge", why);
+    }
+
     /** The command's answer: {@code {ok: 0, errmsg, code, codeName}}. */
     Document reply() {
         return new Document("ok", 0.0).append("errmsg", getMessageWithoutErrorCode()).append("code", getCode())

@@ -240,12 +240,12 @@ final class WriteAheadLog implements AutoCloseable {
         if (halted != null) {
             throw halted;
         }
-        boolean fits = bound <= room || (spareReady && !spareClaimed && bound <= segments.segmentBytes());
-        String reason = blocked != null ? blocked
-                : fits ? null
-                : bound > segments.segmentBytes() ? "a record of " + bound + " bytes is larger than a log segment ("
-                        + segments.segmentBytes() + " bytes)"
-                : allocationFailure;
+        if (bound > segments.segmentBytes()) {
+            throw StoreRefusal.tooLarge("the write's log record may take " + bound + " bytes, more than a write-ahead "
+                    + "log segment holds (" + segments.segmentBytes() + " bytes, WAL_SEGMENT_BYTES): send it in smaller batches");
+        }
+        boolean fits = bound <= room || (spareReady && !spareClaimed);
+        String reason = blocked != null ? blocked : fits ? null : allocationFailure;
         if (reason == null) {
             if (fits && refusing) {
                 refusing = false;
@@ -797,7 +797,10 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Waits for a last checkpoint of everything applied, then stops; the log keeps what a checkpoint could not store. */
+    /**
+     * Waits for a last checkpoint of everything applied, then stops: the log's files are deleted if the checkpoint
+     * holds everything, else kept with what it could not store.
+     */
     @Override
     public void close() {
         synchronized (monitor) {
@@ -812,6 +815,17 @@ final class WriteAheadLog implements AutoCloseable {
             allocator.join(TimeUnit.SECONDS.toMillis(10));
             if (current != null) {
                 current.close();
+            }
+            if (checkpointedAll() && !syncer.isAlive() && !allocator.isAlive()) {
+                // the checkpoint holds everything: a clean stop leaves no log (the next start allocates it again)
+                for (Closed old : closedSegments) {
+                    Files.deleteIfExists(old.path());
+                }
+                if (currentPath != null) {
+                    Files.deleteIfExists(currentPath);
+                }
+                Files.deleteIfExists(segments.spare());
+                segments.syncDirectory();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
