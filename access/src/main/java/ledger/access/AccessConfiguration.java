@@ -277,7 +277,8 @@ public class AccessConfiguration {
             }
             String allow = String.join(", ", named.stream().map(HttpMethod::name).toList());
             response.setHeader(HttpHeaders.ALLOW, allow);
-            write(response, request, HttpStatus.METHOD_NOT_ALLOWED, request.getMethod() + " is not allowed at " + request.getRequestURI() + "; these are: " + allow, null);
+            write(response, request, HttpStatus.METHOD_NOT_ALLOWED,
+                    request.getMethod() + " is not allowed at " + request.getRequestURI() + "; these are: " + allow, null);
         }
 
         private void write(HttpServletResponse response, HttpServletRequest request, HttpStatus status, String detail,
