@@ -22,6 +22,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -147,7 +148,8 @@ public class AccessConfiguration {
             if (!(who instanceof Authenticated caller)) {
                 return new AuthorizationDecision(false);
             }
-            return new AuthorizationDecision(rule.isEmpty() || rule.get().roles().stream().anyMatch(caller.roles()::contains));
+            // deny by default: a request no rule names is refused to every caller, admin too
+            return new AuthorizationDecision(rule.isPresent() && rule.get().roles().stream().anyMatch(caller.roles()::contains));
         };
         http.csrf(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
@@ -257,9 +259,26 @@ public class AccessConfiguration {
         }
 
         void denied(HttpServletRequest request, HttpServletResponse response, Exception e) throws IOException {
-            List<String> required = rules.ruleFor(request).map(r -> r.roles().stream().map(Role::id).sorted().toList())
-                    .orElse(List.of(Role.ADMIN.id()));
+            Optional<AccessRules.Rule> rule = rules.ruleFor(request);
+            if (rule.isEmpty()) {
+                unnamed(request, response);
+                return;
+            }
+            List<String> required = rule.get().roles().stream().map(Role::id).sorted().toList();
             write(response, request, HttpStatus.FORBIDDEN, "this request needs one of the roles " + String.join(", ", required), required);
+        }
+
+        /** A request no rule names: its path with the methods the rules name for it (405), or a path none names (404). */
+        private void unnamed(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            Set<HttpMethod> named = rules.methodsNaming(request);
+            if (named.isEmpty()) {
+                write(response, request, HttpStatus.NOT_FOUND, "nothing is served at " + request.getRequestURI(), null);
+                return;
+            }
+            String allow = String.join(", ", named.stream().map(HttpMethod::name).toList());
+            response.setHeader(HttpHeaders.ALLOW, allow);
+            write(response, request, HttpStatus.METHOD_NOT_ALLOWED,
+                    request.getMethod() + " is not allowed at " + request.getRequestURI() + "; these are: " + allow, null);
         }
 
         private void write(HttpServletResponse response, HttpServletRequest request, HttpStatus status, String detail,

@@ -97,7 +97,7 @@ public final class ApiDescription {
                 .addHeaderObject("WWW-Authenticate", new Header().schema(schema("string").example("Bearer realm=\"ledger\""))));
         List<String> words = new ArrayList<>();
         if (rule == null) {
-            words.add("Any valid token.");
+            words.add("No rule names it: refused to every caller.");
         } else {
             List<String> roles = ids(rule);
             operation.addExtension("x-required-roles", roles);

@@ -204,6 +204,21 @@ class ApiDescriptionTest {
                 .extracting(JsonNode::asText).containsExactly("admin");
     }
 
+    /** Deny by default (access.md): an operation no rule names would be refused to every caller, so each has one. */
+    @Test
+    void everyOperationIsNamedByARule() {
+        Set<String> methods = Set.of("get", "head", "post", "put", "patch", "delete", "options");
+        for (JsonNode side : List.of(commandSide, querySide)) {
+            side.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+                if (methods.contains(operation.getKey())) {
+                    JsonNode o = operation.getValue();
+                    boolean open = o.has("security") && o.get("security").isEmpty();
+                    assertThat(open || o.has("x-required-roles")).as("%s %s", operation.getKey(), path.getKey()).isTrue();
+                }
+            }));
+        }
+    }
+
     /** tracking.md's handling table (not yet among the spec files read above): described, with the other tables' roles. */
     @Test
     void theHandlingTableIsDescribed() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -112,6 +114,35 @@ class DemandsAndAccessTest {
         }
         refused(ledger.getQuery("/actuator/env", "none"), 401);
         assertThat(ledger.getQuery("/actuator/env", TestTokens.ADMIN).status()).as("not exposed").isEqualTo(404);
+    }
+
+    /** Deny by default (access.md): what no rule names is refused to every caller, the admin too. */
+    @Test
+    void aRequestNoRuleNamesIsRefusedEvenToTheAdmin() {
+        RunningLedger.Answer delete = ledger.send(HttpRequest.newBuilder(URI.create(ledger.queries + "/api/demands/d-01")).DELETE().build());
+        assertThat(delete.status()).as(delete.body()).isEqualTo(405);
+        assertThat(delete.headers().get("Allow")).containsExactly("GET, HEAD");
+        assertThat(delete.headers().get("Content-Type").get(0)).startsWith("application/problem+json");
+        RunningLedger.Answer command = ledger.send(HttpRequest.newBuilder(URI.create(ledger.commands + "/api/demands/d-01/rejection")).DELETE().build());
+        assertThat(command.status()).as(command.body()).isEqualTo(405);
+        assertThat(command.headers().get("Allow")).containsExactly("POST");
+        RunningLedger.Answer put = ledger.send(HttpRequest.newBuilder(URI.create(ledger.queries + "/api/replays"))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.headers().get("Allow")).containsExactly("POST");
+        for (String unnamed : List.of("/api/nothing-here", "/actuator", "/error", "/favicon.ico", "/index.html")) {
+            RunningLedger.Answer a = ledger.getQuery(unnamed, TestTokens.ADMIN);
+            assertThat(a.status()).as(unnamed).isEqualTo(404);
+            assertThat(a.headers().get("Content-Type").get(0)).startsWith("application/problem+json");
+            assertThat(a.json().has("requiredRoles")).isFalse();
+            refused(ledger.getQuery(unnamed, "none"), 401);
+        }
+        RunningLedger.Answer head = ledger.send(HttpRequest.newBuilder(URI.create(ledger.queries + "/api/demands/d-01"))
+                .header("Authorization", RECORDER).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.status()).as("a GET's rule, HEAD included").isEqualTo(200);
+        RunningLedger.Answer viewersHead = ledger.send(HttpRequest.newBuilder(URI.create(ledger.queries + "/api/demands/d-01"))
+                .header("Authorization", VIEWER).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(viewersHead.status()).isEqualTo(403);
     }
 
     @Test

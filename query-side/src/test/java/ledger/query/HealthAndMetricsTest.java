@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import ledger.access.Role;
 import ledger.access.TestTokens;
+import ledger.command.demand.CommandKind;
 import ledger.query.projection.FiguresProjection;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
@@ -86,6 +87,8 @@ class HealthAndMetricsTest {
     void commandsAreCountedByKindAndOutcome() {
         Map<String, Double> before = commandCounts();
         assertThat(before).as("every kind and outcome registered at start").hasSize(KINDS.length * OUTCOMES.length);
+        assertThat(CommandKind.values()).extracting(CommandKind::tag).as("the command side's kinds, each tagged as operations.md says")
+                .containsExactly(KINDS);
         Map<String, Integer> sent = new LinkedHashMap<>();
         String a = "m-1";
         String b = "m-2";

@@ -50,26 +50,26 @@ class CommandApiDescription implements OpenApiCustomizer {
         api.getComponents().addSchemas("Created", ApiDescription.object("demandId:string", "position:integer")
                 .description("the demand and the log position of the stored event: the query side's figures include the "
                         + "command once their position has reached it"));
-        command(api, "/api/demands", ReceiveDemand.class, false,
+        command(api, CommandKind.RECEIVE, ReceiveDemand.class, false,
                 "Receives a demand. The same demandId with the same body again answers as the first time and stores "
                         + "nothing; with another body it is a 409.");
-        command(api, "/api/demands/{id}/subscriber-disclosures", DiscloseSubscriberData.class, false,
+        command(api, CommandKind.SUBSCRIBER_DISCLOSURE, DiscloseSubscriberData.class, false,
                 "Subscriber data disclosed (a second one without an Idempotency-Key is a supplemental disclosure).");
-        command(api, "/api/demands/{id}/content-disclosures", DiscloseContent.class, false, "Content disclosed.");
-        command(api, "/api/demands/{id}/no-data-found", RecordNoDataFound.class, false, "No data found.");
-        command(api, "/api/demands/{id}/rejection", RejectDemand.class, false, "The demand rejected.");
-        command(api, "/api/demands/{id}/corrections", CorrectDemand.class, true,
+        command(api, CommandKind.CONTENT_DISCLOSURE, DiscloseContent.class, false, "Content disclosed.");
+        command(api, CommandKind.NO_DATA_FOUND, RecordNoDataFound.class, false, "No data found.");
+        command(api, CommandKind.REJECTION, RejectDemand.class, false, "The demand rejected.");
+        command(api, CommandKind.CORRECTION, CorrectDemand.class, true,
                 "Corrects any of the demand's receivedAt, jurisdiction, legalProcess, agency and accounts. A receivedAt "
                         + "later than a disposition, an order or the due date already logged is a 409.");
-        command(api, "/api/demands/{id}/deadline", SetDeadline.class, false,
+        command(api, CommandKind.DEADLINE, SetDeadline.class, false,
                 "Sets or moves the due date (tracking.md): dueAt at or after receivedAt, else a 400. A closed demand "
                         + "takes one too.");
-        command(api, "/api/demands/{id}/assignment", AssignDemand.class, false,
+        command(api, CommandKind.ASSIGNMENT, AssignDemand.class, false,
                 "Gives the demand an owner (1 to 100 characters), or none (null). The same owner again is recorded.");
-        command(api, "/api/demands/{id}/non-disclosure-order", RecordNonDisclosureOrder.class, false,
+        command(api, CommandKind.NON_DISCLOSURE_ORDER, RecordNonDisclosureOrder.class, false,
                 "Records a non-disclosure order, in force from occurredAt until until (null: without end); it replaces "
                         + "any earlier order. until not after occurredAt is a 400.");
-        command(api, "/api/demands/{id}/user-notice", NotifyUser.class, false,
+        command(api, CommandKind.USER_NOTICE, NotifyUser.class, false,
                 "Records that the user was notified (counting rule 20): a 409 before any disclosure (occurredAt must be "
                         + "later than the first disclosure's), while the demand's order is in force, or a second time.");
     }
@@ -79,9 +79,9 @@ class CommandApiDescription implements OpenApiCustomizer {
     /** Fields that must be present but may be {@code null}. */
     private static final Set<String> NULLABLE = Set.of("AssignDemand.assignee", "RecordNonDisclosureOrder.until");
 
-    private static void command(OpenAPI api, String path, Class<? extends Record> command, boolean anyOf, String summary) {
-        boolean receipt = command == ReceiveDemand.class;
-        ApiDescription.operation(api, HttpMethod.POST, path, operation -> {
+    private static void command(OpenAPI api, CommandKind kind, Class<? extends Record> command, boolean anyOf, String summary) {
+        boolean receipt = kind == CommandKind.RECEIVE;
+        ApiDescription.operation(api, HttpMethod.POST, kind.path(), operation -> {
             operation.summary(summary);
             operation.requestBody(new RequestBody().required(true).content(new Content().addMediaType("application/json",
                     new MediaType().schema(body(command, receipt, anyOf)))));

@@ -79,7 +79,7 @@ class DemandController {
         ReceiveDemand command = new ReceiveDemand(demandId, body.instant("receivedAt"), body.jurisdiction("jurisdiction"),
                 body.text("agency"), body.enumValue("legalProcess", LegalProcess.class),
                 body.strings("accounts", pseudonyms::of), body.has("dueAt") ? body.instant("dueAt") : null);
-        send(demandId, "receive", command, key).writeTo(response);
+        send(demandId, CommandKind.RECEIVE, command, key).writeTo(response);
     }
 
     @PostMapping("/{id}/subscriber-disclosures")
@@ -88,7 +88,7 @@ class DemandController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
-        send(id, "subscriber-disclosure", new DiscloseSubscriberData(demandId(id, "id"), body.instant("occurredAt")), key)
+        send(id, CommandKind.SUBSCRIBER_DISCLOSURE, new DiscloseSubscriberData(demandId(id, "id"), body.instant("occurredAt")), key)
                 .writeTo(response);
     }
 
@@ -98,7 +98,7 @@ class DemandController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
-        send(id, "content-disclosure", new DiscloseContent(demandId(id, "id"), body.instant("occurredAt")), key).writeTo(response);
+        send(id, CommandKind.CONTENT_DISCLOSURE, new DiscloseContent(demandId(id, "id"), body.instant("occurredAt")), key).writeTo(response);
     }
 
     @PostMapping("/{id}/no-data-found")
@@ -107,7 +107,7 @@ class DemandController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
-        send(id, "no-data-found", new RecordNoDataFound(demandId(id, "id"), body.instant("occurredAt")), key).writeTo(response);
+        send(id, CommandKind.NO_DATA_FOUND, new RecordNoDataFound(demandId(id, "id"), body.instant("occurredAt")), key).writeTo(response);
     }
 
     @PostMapping("/{id}/rejection")
@@ -116,7 +116,7 @@ class DemandController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, REJECTION);
-        send(id, "rejection", new RejectDemand(demandId(id, "id"), body.instant("occurredAt"),
+        send(id, CommandKind.REJECTION, new RejectDemand(demandId(id, "id"), body.instant("occurredAt"),
                 body.enumValue("reason", RejectionReason.class)), key).writeTo(response);
     }
 
@@ -132,7 +132,7 @@ class DemandController {
                 body.has("agency") ? body.text("agency") : null,
                 body.has("legalProcess") ? body.enumValue("legalProcess", LegalProcess.class) : null,
                 body.has("accounts") ? body.strings("accounts", pseudonyms::of) : null);
-        send(id, "correction", command, key).writeTo(response);
+        send(id, CommandKind.CORRECTION, command, key).writeTo(response);
     }
 
     @PostMapping("/{id}/deadline")
@@ -141,7 +141,7 @@ class DemandController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, DEADLINE);
-        send(id, "deadline", new SetDeadline(demandId(id, "id"), body.instant("dueAt")), key).writeTo(response);
+        send(id, CommandKind.DEADLINE, new SetDeadline(demandId(id, "id"), body.instant("dueAt")), key).writeTo(response);
     }
 
     @PostMapping("/{id}/assignment")
@@ -150,7 +150,7 @@ class DemandController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, ASSIGNMENT);
-        send(id, "assignment", new AssignDemand(demandId(id, "id"), body.textOrNull("assignee")), key).writeTo(response);
+        send(id, CommandKind.ASSIGNMENT, new AssignDemand(demandId(id, "id"), body.textOrNull("assignee")), key).writeTo(response);
     }
 
     @PostMapping("/{id}/non-disclosure-order")
@@ -159,7 +159,7 @@ class DemandController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, ORDER);
-        send(id, "non-disclosure-order", new RecordNonDisclosureOrder(demandId(id, "id"), body.instant("occurredAt"),
+        send(id, CommandKind.NON_DISCLOSURE_ORDER, new RecordNonDisclosureOrder(demandId(id, "id"), body.instant("occurredAt"),
                 body.instantOrNull("until")), key).writeTo(response);
     }
 
@@ -169,11 +169,11 @@ class DemandController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             HttpServletResponse response) throws IOException {
         RequestBody body = RequestBody.parse(mapper, text, DISPOSITION);
-        send(id, "user-notice", new NotifyUser(demandId(id, "id"), body.instant("occurredAt")), key).writeTo(response);
+        send(id, CommandKind.USER_NOTICE, new NotifyUser(demandId(id, "id"), body.instant("occurredAt")), key).writeTo(response);
     }
 
-    private Created send(String demandId, String kind, Object command, String key) {
-        String requestHash = key == null ? null : RequestHash.of(kind, command);
+    private Created send(String demandId, CommandKind kind, Object command, String key) {
+        String requestHash = key == null ? null : RequestHash.of(kind.hashed(), command);
         if (key != null) {
             if (key.isBlank() || key.length() > 200) {
                 throw new DemandRefused.InvalidField("Idempotency-Key", "the Idempotency-Key header must be 1 to 200 characters");
@@ -197,7 +197,7 @@ class DemandController {
         }
     }
 
-    private Created attempt(String demandId, String kind, Object command, String key, String requestHash) {
+    private Created attempt(String demandId, CommandKind kind, Object command, String key, String requestHash) {
         MetaData metaData = MetaData.with("actor", AccessConfiguration.actor());
         if (key != null) {
             metaData = metaData.and("idempotencyKey", key).and("requestHash", requestHash);
@@ -213,10 +213,10 @@ class DemandController {
                 commands.sendAndWait(GenericCommandMessage.asCommandMessage(sending).andMetaData(metaData));
                 Optional<long[]> appended = log.takeLastAppended();
                 if (appended.isPresent()) {
-                    return new Created(demandId, appended.get()[1], kind.equals("receive"), false);
+                    return new Created(demandId, appended.get()[1], kind == CommandKind.RECEIVE, false);
                 }
                 // an idempotent repeat of a receipt (the same body again) stores nothing
-                return new Created(demandId, log.firstPositionOf(demandId).orElse(0L), kind.equals("receive"), true);
+                return new Created(demandId, log.firstPositionOf(demandId).orElse(0L), kind == CommandKind.RECEIVE, true);
             } catch (MongoEventLog.IdempotencyKeyTaken e) {
                 return answerForKey(key, requestHash, kind, command).orElseThrow(() -> e);
             } catch (AggregateStreamCreationException | DemandRefused.InvalidField e) {
@@ -251,15 +251,15 @@ class DemandController {
         return new DemandRefused.Conflict("demandId", "demandId " + demandId + " was changed by concurrent commands; try again");
     }
 
-    private Optional<Created> answerForKey(String key, String requestHash, String kind, Object command) {
+    private Optional<Created> answerForKey(String key, String requestHash, CommandKind kind, Object command) {
         Optional<KeyedCommit> earlier = log.findByIdempotencyKey(key);
         if (earlier.isEmpty()) {
             return Optional.empty();
         }
-        if (!RequestHash.sameRequest(earlier.get().requestHash(), requestHash, kind, command)) {
+        if (!RequestHash.sameRequest(earlier.get().requestHash(), requestHash, kind.hashed(), command)) {
             throw new IdempotencyKeyReused(key);
         }
-        return Optional.of(new Created(earlier.get().aggregateIdentifier(), earlier.get().lastPosition(), kind.equals("receive"), true));
+        return Optional.of(new Created(earlier.get().aggregateIdentifier(), earlier.get().lastPosition(), kind == CommandKind.RECEIVE, true));
     }
 
     /**

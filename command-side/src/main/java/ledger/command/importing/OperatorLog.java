@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import ledger.command.demand.CommandKind;
 
 /**
  * An operator's log in the fixture format (fixtures/README.md): one command a line, {@code op} plus the HTTP body of
@@ -26,8 +27,6 @@ final class OperatorLog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9._:-]+");
-    private static final String OPS = "receive, disclose-subscriber, disclose-content, no-data, reject, correct, deadline, assign, "
-            + "non-disclosure-order, user-notice";
 
     private final Path file;
 
@@ -174,29 +173,18 @@ final class OperatorLog {
             JsonNode op = command.get("op");
             JsonNode id = command.get("demandId");
             if (op == null || !op.isTextual()) {
-                throw new Unreadable("no \"op\" (one of " + OPS + ")");
+                throw new Unreadable("no \"op\" (one of " + CommandKind.ops() + ")");
             }
             if (id == null || !id.isTextual() || id.asText().isEmpty()) {
                 throw new Unreadable("no \"demandId\"");
             }
             String demandId = id.asText();
-            String resource = "/api/demands/" + pathSegment(demandId);
             // as the acceptance client maps them; every other field goes in the body, for the ledger to judge
-            String path = switch (op.asText()) {
-                case "receive" -> "/api/demands";
-                case "disclose-subscriber" -> resource + "/subscriber-disclosures";
-                case "disclose-content" -> resource + "/content-disclosures";
-                case "no-data" -> resource + "/no-data-found";
-                case "reject" -> resource + "/rejection";
-                case "correct" -> resource + "/corrections";
-                case "deadline" -> resource + "/deadline";
-                case "assign" -> resource + "/assignment";
-                case "non-disclosure-order" -> resource + "/non-disclosure-order";
-                case "user-notice" -> resource + "/user-notice";
-                default -> throw new Unreadable("op '" + op.asText() + "' is none of " + OPS);
-            };
+            CommandKind kind = CommandKind.ofOp(op.asText())
+                    .orElseThrow(() -> new Unreadable("op '" + op.asText() + "' is none of " + CommandKind.ops()));
+            String path = kind.pathFor(pathSegment(demandId));
             command.remove("op");
-            if (!op.asText().equals("receive")) {
+            if (kind != CommandKind.RECEIVE) {
                 command.remove("demandId");
             }
             try {
