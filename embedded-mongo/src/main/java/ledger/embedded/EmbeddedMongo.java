@@ -156,13 +156,13 @@ public final class EmbeddedMongo {
         try {
             embedded = start(dataDir, host, port);
         } catch (WalRecovery.Damaged e) {
-            System.err.println("embedded-mongo: refusing to start: the write-ahead log in " + dataDir + " is damaged: "
+            LoggerFactory.getLogger(EmbeddedMongo.class).error("refusing to start: the write-ahead log in " + dataDir + " is damaged: "
                     + e.getMessage() + ". Nothing was changed. './run repair' keeps everything before the damage and "
                     + "drops the rest (it records the repair in the store); or restore the data folder from a backup.");
             System.exit(3);
             return;
         } catch (CheckpointUnreadable | StoreInUse e) {
-            System.err.println("embedded-mongo: refusing to start: " + e.getMessage());
+            LoggerFactory.getLogger(EmbeddedMongo.class).error("refusing to start: " + e.getMessage());
             System.exit(3);
             return;
         }
@@ -171,7 +171,7 @@ public final class EmbeddedMongo {
             embedded.stop();
             stopped.countDown();
         }, "embedded-mongo-shutdown"));
-        System.out.println("embedded MongoDB-compatible server listening on mongodb://" + host + ":" + port
+        LoggerFactory.getLogger(EmbeddedMongo.class).info("embedded MongoDB-compatible server listening on mongodb://" + host + ":" + port
                 + " with its data in " + dataDir.resolve(FILE) + " (every write synced before it is answered)");
         stopped.await();
     }

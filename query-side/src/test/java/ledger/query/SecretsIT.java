@@ -313,7 +313,7 @@ class SecretsIT {
         // ---- LOG_FORMAT=json: one JSON object a line, no stack trace
         List<String> notJson = new ArrayList<>();
         int lines = 0;
-        for (String side : List.of("command-side-1.log", "query-side-1.log")) {
+        for (String side : List.of("command-side-1.log", "query-side-1.log", "embedded-mongo-1.log")) {
             for (String line : (Iterable<String>) files.get(logs.resolve(side)).lines()::iterator) {
                 lines++;
                 try {
@@ -328,7 +328,7 @@ class SecretsIT {
                 }
             }
         }
-        System.out.printf("SecretsIT: %d lines of the sides' logs read as JSON, %d not as they should%n", lines, notJson.size());
+        System.out.printf("SecretsIT: %d lines of the three processes' logs read as JSON, %d not as they should%n", lines, notJson.size());
 
         System.out.printf("SecretsIT: %d answers and %d files (%s) searched for %d secrets, %d hashes and %d pseudonyms;"
                         + " %d found, %d failed authentications not logged as they should; %d ms in all%n", answers.size(),
@@ -338,7 +338,7 @@ class SecretsIT {
         missing.forEach(m -> System.out.println("SecretsIT: " + m));
         assertThat(found).as("secrets that left the ledger (files in %s)", logs).isEmpty();
         assertThat(missing).as("failed authentications as logged (in %s)", logs).isEmpty();
-        assertThat(notJson).as("the sides' logs with LOG_FORMAT=json (in %s)", logs).isEmpty();
+        assertThat(notJson).as("the three processes' logs with LOG_FORMAT=json (in %s)", logs).isEmpty();
     }
 
     // ---- the secrets ----
