@@ -119,10 +119,8 @@ public class AccessConfiguration {
     }
 
     /**
-     * No Micrometer observation of each security filter, authentication and authorization: with Actuator present,
-     * Spring Security wraps every filter of the chain in observations of its own, which cost the query side about
-     * 0.7 ms of CPU per request (a JFR profile under the statistics load: two thirds of a request thread's samples)
-     * and the command side about 0.4 ms per command. Each request is still observed once, as
+     * No Micrometer observation of each security filter, authentication and authorization: they cost more CPU per
+     * request than the request's own work (docs/benchmarks.md). Each request is still observed once, as
      * {@code http_server_requests}.
      */
     @Bean

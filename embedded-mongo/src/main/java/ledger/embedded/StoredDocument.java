@@ -6,15 +6,14 @@ import io.netty.buffer.Unpooled;
 
 /**
  * A document as a collection's file holds it: its BSON, decoded the first time something looks inside it. A
- * scan of a whole collection (a replay's read of the log) sends the bytes as they are: decoding every commit
- * into maps and encoding it again was most of the server's work in a replay, and compiling that path the first
- * time the rest (docs/benchmarks.md).
+ * scan of a whole collection (a replay's read of the log) sends the bytes as they are, since decoding and encoding
+ * every commit again would be most of the server's work in a replay.
  *
  * <p>The decoded document is kept, as the library's H2 backend keeps every value it reads decoded in its page
  * cache: the documents that queries look into (the projection's) are decoded once, not on every query. The
  * bytes stay valid as long as this value is in its collection: every change of a document puts a new value.
  * The page cache counts a stored document by its bytes, as it was read; one decoded since holds its map as well,
- * uncounted (the event log's commits, most of the file, are decoded only when looked up one by one).
+ * uncounted.
  */
 final class StoredDocument {
     private final byte[] bson;

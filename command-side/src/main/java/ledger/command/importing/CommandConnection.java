@@ -15,12 +15,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One keep-alive HTTP/1.1 connection to the command side, for one worker's POSTs, one at a time. Written by hand,
- * like the benchmarks' load generator, because the import usually shares the machine with the ledger it feeds:
- * a second import of the 2014-H1 fixture (68,988 lines, all repeats) took the tool 31.7 s of CPU with
- * {@code java.net.http.HttpClient} (0.46 ms a line: its selector thread, futures and header maps) and 10.3 s with
- * this (0.15 ms), its JVM's start included; the ledger's own work is about 2 ms of CPU a command. Opened on the
- * first request, and again after a failure or a {@code Connection: close}.
+ * One keep-alive HTTP/1.1 connection to the command side, for one worker's POSTs, one at a time. Written by hand
+ * because the import shares the machine with the ledger it feeds, and the JDK's client cost it three times the CPU
+ * (docs/benchmarks.md). Opened on the first request, and again after a failure or a {@code Connection: close}.
  */
 final class CommandConnection implements AutoCloseable {
 

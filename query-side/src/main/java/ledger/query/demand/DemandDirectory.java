@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 /**
  * Every demand by its id, as the log has it up to {@link #position()}: what the list of demands filters and
  * pages through. It is read from the log with one cursor when the query side starts (as long as a replay's read
- * of the log: 29 s for 345,000 demands on ./run) and then follows the log's head. It is kept in each query side's memory, ordered by
+ * of the log) and then follows the log's head. It is kept in each query side's memory, ordered by
  * demandId, because the list is a page of a sorted, filtered set that the embedded server could only answer by
  * scanning a collection on every request (it answers from an index only an exact match); the log stays the
  * one record of the demands, and each instance follows it for itself, so every instance lists the same.
@@ -287,8 +287,8 @@ final class DemandDirectory implements SmartLifecycle {
                 if (position < 0) {
                     long started = System.nanoTime();
                     long head = log.headPosition();
-                    // folded into a hash map first, then put in order: inserting in order is what keeps a skip
-                    // list's nodes in cache (in the scan's order it took 40 s for 345,000 demands; in order, a second)
+                    // folded into a hash map first, then put in order: a skip list filled in order keeps its nodes in
+                    // cache, filled in the scan's order it is tens of times slower (docs/benchmarks.md)
                     loading = new HashMap<>();
                     log.scan(head, this::fold);
                     List<Listed> sorted = new ArrayList<>(loading.values());
