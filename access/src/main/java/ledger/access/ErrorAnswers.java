@@ -74,10 +74,21 @@ class ErrorAnswers {
                 null, Map.of("field", "path"));
     }
 
-    /** Tomcat's own error reports (before any filter, or after everything else) as problem details. */
+    /**
+     * Tomcat's own error reports (before any filter, or after everything else) as problem details. And a request
+     * that says {@code Expect: 100-continue} (curl does, for a body over 1 MiB) hears {@code 100} only once its body
+     * is read: a refusal before that (401, 413) comes before the client sends the body.
+     */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemReportValve() {
-        return factory -> factory.addContextCustomizers(context -> {
+        return factory -> {
+            factory.addConnectorCustomizers(connector -> connector.setProperty("continueResponseTiming", "onRead"));
+            addProblemReportValve(factory);
+        };
+    }
+
+    private static void addProblemReportValve(TomcatServletWebServerFactory factory) {
+        factory.addContextCustomizers(context -> {
             Container host = context.getParent();
             if (host instanceof StandardHost standard) {
                 standard.setErrorReportValveClass(ProblemReportValve.class.getName());
@@ -89,6 +100,16 @@ class ErrorAnswers {
             }
             host.getPipeline().addValve(new ProblemReportValve());
         });
+    }
+
+    /**
+     * Tomcat logs a fault that escaped a filter with its message and stack trace; the error path logs it instead,
+     * as one line with its id and without the message (which may quote the request).
+     */
+    @Bean
+    org.springframework.beans.factory.SmartInitializingSingleton quietServletFaults(org.springframework.boot.logging.LoggingSystem logging) {
+        return () -> logging.setLogLevel("org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[dispatcherServlet]",
+                org.springframework.boot.logging.LogLevel.OFF);
     }
 
     @Bean

@@ -82,8 +82,9 @@ final class ProblemAnswer {
             where.append(i == 0 ? "" : " < ").append(frames[i].getClassName()).append('.').append(frames[i].getMethodName())
                     .append(':').append(frames[i].getLineNumber());
         }
+        Object forwarded = request == null ? null : request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
         LOG.error("internal error {}: {} {}: {} at {}", id, request == null ? "-" : request.getMethod(),
-                request == null ? "-" : request.getRequestURI(), String.join(" caused by ", classes), where);
+                request == null ? "-" : forwarded != null ? forwarded : request.getRequestURI(), String.join(" caused by ", classes), where);
         return id;
     }
 
