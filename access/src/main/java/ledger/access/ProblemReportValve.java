@@ -1,7 +1,6 @@
 package ledger.access;
 
 import java.io.IOException;
-import java.util.Map;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -21,19 +20,19 @@ public class ProblemReportValve extends ErrorReportValve {
             return;
         }
         String detail;
-        Map<String, String> field = null;
         if (throwable != null && status >= 500) {
             detail = ProblemAnswer.internalErrorDetail(ProblemAnswer.logInternalError(request.getRequest(), throwable));
         } else if (status == 400) {
+            // Tomcat does not say which: the path, the request line or a header (too large, say)
             detail = "the request was refused before it was read: its path holds an encoded slash (%2F) or backslash (%5C), "
-                    + "or another character or sequence HTTP does not allow there, or its request line or a header is malformed";
-            field = Map.of("field", "path");
+                    + "or another character or sequence HTTP does not allow there, or its request line or a header is malformed "
+                    + "or too large";
         } else {
             detail = ProblemAnswer.title(status);
         }
         try {
             response.resetBuffer(); // nothing was written (checked above); a header a servlet set may stay
-            ProblemAnswer.write(response.getResponse(), status, ProblemAnswer.title(status), detail, null, field);
+            ProblemAnswer.write(response.getResponse(), status, ProblemAnswer.title(status), detail, null, null);
         } catch (IOException | IllegalStateException e) {
             // the client went away, or the response could not be written: nothing more to answer
         }

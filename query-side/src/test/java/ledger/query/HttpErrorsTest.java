@@ -107,9 +107,17 @@ class HttpErrorsTest {
                 for (String authorization : List.of(TestTokens.ADMIN, "none")) {
                     Raw a = Raw.send(side, "POST " + path + " HTTP/1.1", authorization, "{}");
                     JsonNode json = problem(a, 400);
-                    assertThat(json.get("field").asText()).as(side + path).isEqualTo("path");
+                    assertThat(json.get("detail").asText()).as(side + path).contains("refused before it was read");
                 }
             }
+        }
+    }
+
+    @Test
+    void aHeaderTooLargeIsA400ProblemDetail() {
+        for (String side : sides) {
+            Raw a = Raw.send(side, "GET /api/log/head HTTP/1.1\r\nX-Large: " + "a".repeat(10_000), TestTokens.ADMIN, null);
+            assertThat(problem(a, 400).get("detail").asText()).contains("too large");
         }
     }
 
