@@ -95,8 +95,13 @@ public final class ApiDescription {
         operation.responses(responses);
         responses.putIfAbsent("406", problem("the Accept header admits no media type this answer has"));
         if (writes) {
-            responses.putIfAbsent("413", problem("a body over the limit (1 MiB but for an imported bundle); `limit` says it"));
-            if (operation.getRequestBody() != null) {
+            boolean body = operation.getRequestBody() != null;
+            boolean json = body && operation.getRequestBody().getContent() != null
+                    && operation.getRequestBody().getContent().containsKey("application/json");
+            if (!body || json) { // a body of its own kind (an imported bundle) has no limit, and any media type
+                responses.putIfAbsent("413", problem("a body over the limit (1 MiB); `limit` says it"));
+            }
+            if (json) {
                 responses.putIfAbsent("415", problem("a body that is not application/json; the `Accept` header says what is"));
             }
             Header retry = new Header().description("seconds").schema(schema("integer"));

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
  * of a method here (the query side's GET, say) takes precedence over this one.
  */
 @RestController
+@io.swagger.v3.oas.annotations.Hidden // no operation of the API: what answers a request for none
 class DemandLocation {
 
     @RequestMapping("/api/demands/{id}")
