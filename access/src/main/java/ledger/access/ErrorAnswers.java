@@ -18,8 +18,11 @@ import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -107,9 +110,9 @@ class ErrorAnswers {
      * as one line with its id and without the message (which may quote the request).
      */
     @Bean
-    org.springframework.beans.factory.SmartInitializingSingleton quietServletFaults(org.springframework.boot.logging.LoggingSystem logging) {
+    SmartInitializingSingleton quietServletFaults(LoggingSystem logging) {
         return () -> logging.setLogLevel("org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[dispatcherServlet]",
-                org.springframework.boot.logging.LogLevel.OFF);
+                LogLevel.OFF);
     }
 
     @Bean

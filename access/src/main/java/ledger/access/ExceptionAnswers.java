@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -16,6 +17,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -49,10 +52,10 @@ final class ExceptionAnswers extends ResponseEntityExceptionHandler {
             ProblemDetail problem = ErrorAnswers.BodyLimit.problem(ErrorAnswers.BodyLimit.tooLarge(ex).limit);
             return super.handleExceptionInternal(ex, problem, headers, HttpStatus.PAYLOAD_TOO_LARGE, request);
         }
-        if (body == null && ex instanceof org.springframework.web.ErrorResponse answer) {
-            body = answer.updateAndGetBody(getMessageSource(), org.springframework.context.i18n.LocaleContextHolder.getLocale());
+        if (body == null && ex instanceof ErrorResponse answer) {
+            body = answer.updateAndGetBody(getMessageSource(), LocaleContextHolder.getLocale());
         }
-        if (body instanceof ProblemDetail problem && !(ex instanceof org.springframework.web.ErrorResponseException)) {
+        if (body instanceof ProblemDetail problem && !(ex instanceof ErrorResponseException)) {
             refine(ex, problem, http);
             if (status.is5xxServerError()) {
                 problem.setDetail(ProblemAnswer.internalErrorDetail(ProblemAnswer.logInternalError(http, ex)));

@@ -15,12 +15,15 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * The statistics answer JSON, or CSV for a path ending {@code .csv}, and set their media type themselves (no
  * content negotiation, as an answer is rendered once for many clients): a request whose {@code Accept} admits
- * neither is refused with a 406, as Spring would refuse it for any other answer.
+ * neither is refused with a 406, as Spring would refuse it for any other answer. (One that admits only the other
+ * is answered all the same, as before: HTTP allows it, and the dashboard's CSV download relies on it.)
  */
 @Configuration(proxyBeanMethods = false)
 class AnswerMediaTypes implements WebMvcConfigurer, HandlerInterceptor {
 
     private static final String STATISTICS = "ledger.query.statistics";
+    /** What the statistics answer; either will do (the dashboard asks for a table's CSV with Accept: application/json). */
+    private static final List<MediaType> ANSWERS = List.of(MediaType.APPLICATION_JSON, MediaType.parseMediaType("text/csv"));
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
@@ -34,16 +37,15 @@ class AnswerMediaTypes implements WebMvcConfigurer, HandlerInterceptor {
                 || !method.getBeanType().getPackageName().equals(STATISTICS)) {
             return true;
         }
-        MediaType answer = request.getRequestURI().endsWith(".csv") ? MediaType.parseMediaType("text/csv") : MediaType.APPLICATION_JSON;
         try {
             for (MediaType type : MediaType.parseMediaTypes(accept)) {
-                if (type.isCompatibleWith(answer) && type.getQualityValue() > 0) {
+                if (type.getQualityValue() > 0 && ANSWERS.stream().anyMatch(type::isCompatibleWith)) {
                     return true;
                 }
             }
         } catch (InvalidMediaTypeException e) {
             // refused below
         }
-        throw new HttpMediaTypeNotAcceptableException(List.of(answer));
+        throw new HttpMediaTypeNotAcceptableException(ANSWERS);
     }
 }
