@@ -201,6 +201,23 @@ class FullDiskTest {
     }
 
     @Test
+    @Order(5)
+    void anImportCutOffByAFullDiskSaysWhatItLeft() throws Exception {
+        byte[] bundle = ledger.getQueryBytes("/api/log/export").body();
+        try (RunningLedger empty = RunningLedger.querySideOnly("mongodb://127.0.0.1:" + server.getLocalAddress().getPort() + "/imported")) {
+            RefusingBackend.diskFull(backend);
+            RunningLedger.Answer answer = empty.postQueryBytes("/api/log/import", bundle, "Content-Type", "application/x-ndjson");
+            JsonNode json = answer.json();
+            assertThat(answer.status()).as(answer.body()).isEqualTo(507);
+            assertThat(json.get("reason").asText()).isEqualTo("disk_full");
+            assertThat(json.get("detail").asText()).contains("disk is full", "the import stopped part-way", "/api/log/head");
+            assertThat(answer.headers()).containsKey("Retry-After");
+        } finally {
+            backend.accept();
+        }
+    }
+
+    @Test
     @Order(4)
     void anotherStoreErrorIsAnInternalErrorThatSaysNothingOfIt(CapturedOutput output) {
         backend.refuse(8, "UnknownError", "something broke while writing secret-account@example.org");
