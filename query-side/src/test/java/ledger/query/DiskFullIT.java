@@ -22,15 +22,17 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged ledger (./run's three processes) with its data folder on a small tmpfs that a filler file fills:
- * receipts are answered 201 until the store runs out of room, then 507 problem details (nothing stored); reads are
- * still answered and the command side's readiness is DOWN; once the filler is deleted, writes succeed again within
- * seconds and readiness is UP; after a restart every receipt answered 201 is there, and none answered 507.
+ * The packaged ledger (./run's three processes) with its data folder on a small tmpfs that a filler file fills but
+ * for 3 MiB: receipts from a few clients are answered 201 until the store runs out of room, then 507 problem details
+ * (nothing stored); reads are still answered and the command side's readiness is DOWN; once the filler is deleted,
+ * writes succeed again within seconds and readiness is UP; after a restart every receipt answered 201 is there, and
+ * none answered 507.
  * Needs root (to mount the tmpfs); skipped, saying why, elsewhere.
  */
 class DiskFullIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CLIENTS = 4;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private static int run(String... command) throws IOException, InterruptedException {
@@ -69,7 +71,9 @@ class DiskFullIT {
         }
         Assumptions.assumeTrue(root, "not root: no tmpfs can be mounted for the data folder");
         Path leftover = Path.of("target", "disk-full", "data").toAbsolutePath();
-        run("umount", "-l", leftover.toString()); // a run stopped before its own unmount
+        if (Files.isDirectory(leftover) && Files.getFileStore(leftover).type().equals("tmpfs")) {
+            run("umount", "-l", leftover.toString()); // a run stopped before its own unmount
+        }
         try (PackagedLedger ledger = new PackagedLedger("disk-full")) {
             int mounted = run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", ledger.dataDir.toString());
             if (mounted != 0) {
@@ -86,25 +90,43 @@ class DiskFullIT {
                     assertThat(receipt(ledger, "before-" + i).statusCode()).isEqualTo(201);
                 }
                 Path filler = ledger.dataDir.resolve("filler");
-                long filled = fill(filler);
+                long filled = fill(filler, 3L << 20);
                 System.out.printf("DiskFullIT: a filler of %d bytes leaves %d bytes free%n", filled,
                         Files.getFileStore(ledger.dataDir).getUsableSpace());
 
-                List<String> acknowledged = new ArrayList<>();
-                List<String> refused = new ArrayList<>();
-                HttpResponse<String> refusal = null;
+                // a load of receipts from a few clients, each until the store refuses it
+                List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+                List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+                java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> lastRefusal = new java.util.concurrent.atomic.AtomicReference<>();
                 long loadStarted = System.nanoTime();
-                for (int i = 0; i < 30_000 && refused.size() < 5; i++) {
-                    String id = "full-" + i;
-                    HttpResponse<String> answer = receipt(ledger, id);
-                    if (answer.statusCode() == 201) {
-                        acknowledged.add(id);
-                    } else {
-                        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(507);
-                        refused.add(id);
-                        refusal = answer;
-                    }
+                java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(CLIENTS);
+                List<java.util.concurrent.Future<?>> loads = new ArrayList<>();
+                for (int c = 0; c < CLIENTS; c++) {
+                    int client = c;
+                    loads.add(clients.submit(() -> {
+                        for (int i = 0; i < 20_000; i++) {
+                            String id = "full-" + client + "-" + i;
+                            HttpResponse<String> answer = receipt(ledger, id);
+                            if (answer.statusCode() == 201) {
+                                acknowledged.add(id);
+                            } else {
+                                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(507);
+                                refused.add(id);
+                                lastRefusal.set(answer);
+                                return null;
+                            }
+                        }
+                        return null;
+                    }));
                 }
+                try {
+                    for (java.util.concurrent.Future<?> load : loads) {
+                        load.get(5, TimeUnit.MINUTES);
+                    }
+                } finally {
+                    clients.shutdownNow();
+                }
+                HttpResponse<String> refusal = lastRefusal.get();
                 System.out.printf("DiskFullIT: %d receipts stored in %d ms before the store refused; %d refused%n", acknowledged.size(),
                         (System.nanoTime() - loadStarted) / 1_000_000, refused.size());
                 assertThat(refusal).as("the store refused writes once its disk was full").isNotNull();
@@ -125,7 +147,7 @@ class DiskFullIT {
                 // space freed: writes succeed again within seconds, by themselves
                 Files.delete(filler);
                 long freed = System.nanoTime();
-                String again = refused.get(0);
+                String again = refused.get(0); // sent again: the same receipt, now stored
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> receipt(ledger, again).statusCode() == 201);
                 acknowledged.add(again);
                 long writableAfter = (System.nanoTime() - freed) / 1_000_000;
@@ -157,18 +179,15 @@ class DiskFullIT {
         }
     }
 
-    /** Writes zeros until the file system is full; answers the bytes written. */
-    private static long fill(Path filler) throws IOException {
+    /** Writes zeros until the file system has no more than {@code leave} bytes free; answers the bytes written. */
+    private static long fill(Path filler, long leave) throws IOException {
         byte[] block = new byte[1 << 16];
         long written = 0;
+        java.nio.file.FileStore store = Files.getFileStore(filler.getParent());
         try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
+            while (store.getUsableSpace() > leave + block.length) {
                 out.write(block);
                 written += block.length;
-            }
-        } catch (IOException full) {
-            if (!String.valueOf(full.getMessage()).contains("space")) {
-                throw full;
             }
         }
         return written;
