@@ -55,6 +55,7 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  */
 @Configuration
 @EnableWebSecurity
+@org.springframework.context.annotation.Import(ErrorAnswers.class)
 public class AccessConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessConfiguration.class);

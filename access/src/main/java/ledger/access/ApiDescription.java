@@ -72,8 +72,10 @@ public final class ApiDescription {
                 if (api.getPaths() == null) {
                     return;
                 }
-                api.getPaths().forEach((template, item) -> item.readOperationsMap().forEach((method, operation) ->
-                        describe(rules.rulesFor(HttpMethod.valueOf(method.name()), template), operation)));
+                api.getPaths().forEach((template, item) -> item.readOperationsMap().forEach((method, operation) -> {
+                    faults(method == io.swagger.v3.oas.models.PathItem.HttpMethod.POST, operation);
+                    describe(rules.rulesFor(HttpMethod.valueOf(method.name()), template), operation);
+                }));
             }
 
             @Override
@@ -82,6 +84,34 @@ public final class ApiDescription {
             }
         }
         return new Access();
+    }
+
+    /**
+     * What any operation may answer besides its own: 406 and 500; and a POST (which writes) 413 and 415 for its
+     * body, and 507 or 503 when the store refuses the write (ErrorAnswers, StoreRefusal).
+     */
+    private static void faults(boolean writes, Operation operation) {
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        operation.responses(responses);
+        responses.putIfAbsent("406", problem("the Accept header admits no media type this answer has"));
+        if (writes) {
+            boolean body = operation.getRequestBody() != null;
+            boolean json = body && operation.getRequestBody().getContent() != null
+                    && operation.getRequestBody().getContent().containsKey("application/json");
+            if (!body || json) { // a body of its own kind (an imported bundle) has no limit, and any media type
+                responses.putIfAbsent("413", problem("a body over the limit (1 MiB); `limit` says it"));
+            }
+            if (json) {
+                responses.putIfAbsent("415", problem("a body that is not application/json; the `Accept` header says what is"));
+            }
+            Header retry = new Header().description("seconds").schema(schema("integer"));
+            responses.putIfAbsent("507", problem("the ledger's disk is full: nothing was stored (`reason`: disk_full); try again "
+                    + "once space is freed").addHeaderObject("Retry-After", retry));
+            responses.putIfAbsent("503", problem("the store stopped taking writes and needs a restart: nothing was stored "
+                    + "(`reason`: store_halted)").addHeaderObject("Retry-After", retry));
+        }
+        responses.putIfAbsent("500", problem("internal error: `detail` and `errorId` give the id of its line in the ledger's log, "
+                + "nothing of the fault itself"));
     }
 
     private static void describe(List<AccessRules.Rule> applying, Operation operation) {
@@ -123,9 +153,11 @@ public final class ApiDescription {
     /** RFC 9457's members and this ledger's own ({@code field}, {@code requiredRoles}, {@code availableFrom}). */
     private static Schema<?> problemSchema() {
         return object("type:string", "title:string", "status:integer", "detail:string", "instance:string", "field:string",
-                "requiredRoles:[string]", "availableFrom:date")
+                "requiredRoles:[string]", "availableFrom:date", "reason:string", "limit:integer", "errorId:string")
                 .description("An RFC 9457 problem detail; `field` names what is at fault, `requiredRoles` (403) the roles "
-                        + "that would do, `availableFrom` (the national-security report's 409) the day it may be shown");
+                        + "that would do, `availableFrom` (the national-security report's 409) the day it may be shown, "
+                        + "`reason` (507, 503) why the store refused a write, `limit` (413) the largest body taken, `errorId` "
+                        + "(500) the id of the error's log line");
     }
 
     /** An error answer: a problem detail. */

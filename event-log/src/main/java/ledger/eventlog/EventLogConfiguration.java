@@ -20,10 +20,11 @@ import org.springframework.context.annotation.Import;
 
 /**
  * What both sides share: the MongoDB connection (MONGODB_URI, or the embedded default on MONGO_PORT) and the
- * event log on it, with their health and metrics ({@link LogMonitoring}).
+ * event log on it, with their health and metrics ({@link LogMonitoring}), and whether the store takes writes
+ * ({@link ledger.eventlog.store.StoreHealth}).
  */
 @Configuration(proxyBeanMethods = false)
-@Import(LogMonitoring.class)
+@Import({LogMonitoring.class, ledger.eventlog.store.StoreHealthConfiguration.class})
 public class EventLogConfiguration {
 
     /**
