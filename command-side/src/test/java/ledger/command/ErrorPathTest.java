@@ -44,6 +44,7 @@ class ErrorPathTest {
     private static final String URI_ = TestMongo.embedded();
     private static final java.nio.file.Path TOKENS = TestTokens.file();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PATH = "/actuator/prometheus";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -61,26 +62,28 @@ class ErrorPathTest {
         @Bean
         FilterRegistrationBean<Filter> faulty() {
             Filter filter = (request, response, chain) -> {
-                String path = ((HttpServletRequest) request).getRequestURI();
-                switch (path) {
-                    case "/test/fault" -> throw new IllegalStateException("a fault that names secret-account@example.org");
-                    case "/test/refused" -> {
+                // on a path the access rules name (deny by default refuses any other before a filter of the app runs)
+                String fault = String.valueOf(((HttpServletRequest) request).getHeader("X-Test-Fault"));
+                switch (fault) {
+                    case "fault" -> throw new IllegalStateException("a fault that names secret-account@example.org");
+                    case "refused" -> {
                         BsonDocument error = new BsonDocument("ok", new BsonInt32(0)).append("code", new BsonInt32(14031))
                                 .append("codeName", new BsonString("OutOfDiskSpace")).append("errmsg", new BsonString("disk full"));
                         throw new RuntimeException(new MongoCommandException(error, new ServerAddress()));
                     }
-                    case "/test/teapot" -> ((HttpServletResponse) response).sendError(418, "secret-account@example.org");
+                    case "teapot" -> ((HttpServletResponse) response).sendError(418, "secret-account@example.org");
                     default -> chain.doFilter(request, response);
                 }
             };
             FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
-            registration.addUrlPatterns("/test/*");
+            registration.addUrlPatterns("/actuator/prometheus");
             return registration;
         }
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", TestTokens.ADMIN)
+    private HttpResponse<String> get(String fault) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + PATH)).header("Authorization", TestTokens.ADMIN)
+                .header("X-Test-Fault", fault)
                 .header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -96,18 +99,18 @@ class ErrorPathTest {
 
     @Test
     void aFaultInAFilterIsAnInternalErrorWithTheIdOfItsOneLogLine(CapturedOutput output) throws Exception {
-        JsonNode json = problem(get("/test/fault"), 500);
+        JsonNode json = problem(get("fault"), 500);
         String id = json.get("errorId").asText();
         assertThat(json.get("detail").asText()).isEqualTo("internal error: the ledger's log has it under id " + id);
-        assertThat(json.get("instance").asText()).isEqualTo("/test/fault");
+        assertThat(json.get("instance").asText()).isEqualTo(PATH);
         assertThat(output.getAll().lines().filter(l -> l.contains("internal error " + id))).hasSize(1)
-                .allSatisfy(l -> assertThat(l).contains("GET /test/fault", "IllegalStateException"));
+                .allSatisfy(l -> assertThat(l).contains("GET " + PATH, "IllegalStateException"));
         assertThat(output.getAll()).doesNotContain("secret-account@example.org");
     }
 
     @Test
     void aRefusalOfTheStoreInAFilterIsA507AsFromAController() throws Exception {
-        HttpResponse<String> answer = get("/test/refused");
+        HttpResponse<String> answer = get("refused");
         JsonNode json = problem(answer, 507);
         assertThat(json.get("reason").asText()).isEqualTo("disk_full");
         assertThat(answer.headers().firstValue("Retry-After")).isPresent();
@@ -115,6 +118,6 @@ class ErrorPathTest {
 
     @Test
     void anErrorAFilterSendsIsAProblemDetailThatDoesNotEchoItsMessage() throws Exception {
-        problem(get("/test/teapot"), 418);
+        problem(get("teapot"), 418);
     }
 }
