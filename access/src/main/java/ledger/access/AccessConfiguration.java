@@ -271,23 +271,31 @@ public class AccessConfiguration {
         private void unnamed(HttpServletRequest request, HttpServletResponse response) throws IOException {
             Set<HttpMethod> named = rules.methodsNaming(request);
             if (named.isEmpty()) {
-                write(response, request, HttpStatus.NOT_FOUND, "nothing is served at " + request.getRequestURI(), null);
+                write(response, request, HttpStatus.NOT_FOUND, "nothing is served at " + request.getRequestURI(), null, "path");
                 return;
             }
             String allow = String.join(", ", named.stream().map(HttpMethod::name).toList());
             response.setHeader(HttpHeaders.ALLOW, allow);
             write(response, request, HttpStatus.METHOD_NOT_ALLOWED,
-                    request.getMethod() + " is not allowed at " + request.getRequestURI() + "; these are: " + allow, null);
+                    request.getMethod() + " is not allowed at " + request.getRequestURI() + "; these are: " + allow, null, "method");
         }
 
         private void write(HttpServletResponse response, HttpServletRequest request, HttpStatus status, String detail,
                            List<String> requiredRoles) throws IOException {
+            write(response, request, status, detail, requiredRoles, null);
+        }
+
+        private void write(HttpServletResponse response, HttpServletRequest request, HttpStatus status, String detail,
+                           List<String> requiredRoles, String field) throws IOException {
             Map<String, Object> problem = new LinkedHashMap<>();
             problem.put("type", "about:blank");
             problem.put("title", status.getReasonPhrase());
             problem.put("status", status.value());
             problem.put("detail", detail);
             problem.put("instance", request.getRequestURI());
+            if (field != null) {
+                problem.put("field", field);
+            }
             if (requiredRoles != null) {
                 problem.put("requiredRoles", requiredRoles);
             }

@@ -57,6 +57,8 @@ public class CommandSide {
                 .open(HttpMethod.GET, "/v3/api-docs.yaml")
                 .open(null, "/swagger-ui/**")
                 .open(null, "/swagger-ui.html")
+                // a demand's own path: every method answers 405 with an empty Allow (DemandLocation), whoever asks
+                .allow(null, "/api/demands/{id}", Role.values())
                 .allow(HttpMethod.POST, "/api/demands/*/corrections", Role.LEGAL)
                 .allow(HttpMethod.POST, "/api/demands", Role.RECORDER, Role.LEGAL)
                 .allow(HttpMethod.POST, "/api/demands/*/{disposition:subscriber-disclosures|content-disclosures|no-data-found|rejection}",
