@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 class ReplayGauges {
 
     @Bean
-    MeterBinder replayGauges(ReplayCoordinator replays) {
+    MeterBinder replayProgressGauges(ReplayCoordinator replays) {
         Readings readings = new Readings(replays);
         return registry -> {
             Gauge.builder("ledger.replay.processed.events", readings, r -> r.get()[0])
