@@ -7,7 +7,6 @@ import java.util.function.ToLongFunction;
 import ledger.eventlog.LogHead;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
-import org.bson.Document;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The query side's part of operations.md's health and metrics: readiness needs the figures' processor running
  * (on every instance: one holds the segment and projects, the others stand by to take it), and the gauges of the
- * projection against the log and of the latest replay.
+ * projection against the log (the latest replay's are {@code ledger.query.replay.ReplayGauges}).
  */
 @Configuration(proxyBeanMethods = false)
 class ProjectionMonitoring {
@@ -32,9 +31,8 @@ class ProjectionMonitoring {
 
     /**
      * {@code ledger_projection_position} (the last position the served figures include),
-     * {@code ledger_projection_lag_events} (the log's head minus that), {@code ledger_replay_processed_events} and
-     * {@code ledger_replay_total_events} (the latest replay's, 0 before the first): computed when scraped, from
-     * one reading of at most a second ago.
+     * {@code ledger_projection_lag_events} (the log's head minus that): computed when scraped, from one reading of
+     * at most a second ago.
      */
     @Bean
     MeterBinder projectionGauges(ProjectionTarget figures, LogHead head) {
@@ -42,8 +40,6 @@ class ProjectionMonitoring {
         return registry -> {
             gauge(registry, "ledger.projection.position", "the last log position the served figures include", readings, r -> r.position);
             gauge(registry, "ledger.projection.lag.events", "the log's head minus the projection's position", readings, r -> r.lag);
-            gauge(registry, "ledger.replay.processed.events", "the events the latest replay has folded", readings, r -> r.processed);
-            gauge(registry, "ledger.replay.total.events", "the events the latest replay folds", readings, r -> r.total);
         };
     }
 
@@ -51,10 +47,10 @@ class ProjectionMonitoring {
         Gauge.builder(name, readings, r -> value.applyAsLong(r.get())).description(description).strongReference(true).register(registry);
     }
 
-    private record Reading(long position, long lag, long processed, long total) {
+    private record Reading(long position, long lag) {
     }
 
-    /** The four values from one reading, so a scrape's lag is its head minus its position. */
+    /** Both values from one reading, so a scrape's lag is its head minus its position. */
     private static final class Readings {
         private final ProjectionTarget figures;
         private final LogHead head;
@@ -72,10 +68,7 @@ class ProjectionMonitoring {
                 long position = figures.store().position();
                 // read after the position, so the head is never the older of the two (but for LogHead's second)
                 long headPosition = head.position();
-                Document replay = figures.latestReplay().orElse(null);
-                reading = new Reading(position, Math.max(0, headPosition - position),
-                        replay == null ? 0 : ((Number) replay.get("processed")).longValue(),
-                        replay == null ? 0 : ((Number) replay.get("total")).longValue());
+                reading = new Reading(position, Math.max(0, headPosition - position));
                 readAt = now;
             }
             return reading;

@@ -3,8 +3,6 @@ package ledger.query.replay;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import ledger.query.Problems;
-import ledger.query.projection.ProjectionTarget;
-import org.bson.Document;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,17 +13,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ReplayController {
 
-    private final ProjectionTarget figures;
+    private final ReplayCoordinator replays;
     private final ReplayStarter starter;
 
-    ReplayController(ProjectionTarget figures, ReplayStarter starter) {
-        this.figures = figures;
+    ReplayController(ReplayCoordinator replays, ReplayStarter starter) {
+        this.replays = replays;
         this.starter = starter;
     }
 
     @PostMapping("/api/replays")
     ResponseEntity<?> request() {
-        if (!figures.requestReplay()) {
+        if (!replays.request()) {
             throw Problems.refused(HttpStatus.CONFLICT, "Replay already running",
                     "a replay is already requested or running; follow it at /api/replays/latest", "replay");
         }
@@ -35,20 +33,20 @@ class ReplayController {
 
     @GetMapping("/api/replays/latest")
     ResponseEntity<Map<String, Object>> latest() {
-        Document replay = figures.latestReplay().orElse(null);
+        Replay replay = replays.latest().orElse(null);
         if (replay == null) {
             throw Problems.refused(HttpStatus.NOT_FOUND, "No replay yet", "no replay was ever requested on this ledger", null);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("number", replay.get("number"));
-        answer.put("state", replay.getString("state"));
-        answer.put("processed", replay.get("processed", 0L));
-        answer.put("total", replay.get("total", 0L));
-        answer.put("requestedAt", replay.getString("requestedAt"));
-        answer.put("startedAt", replay.getString("startedAt"));
-        answer.put("finishedAt", replay.getString("finishedAt"));
-        if (replay.getString("error") != null) {
-            answer.put("error", replay.getString("error"));
+        answer.put("number", replay.number());
+        answer.put("state", replay.state().name());
+        answer.put("processed", replay.processedOrZero());
+        answer.put("total", replay.totalOrZero());
+        answer.put("requestedAt", replay.requestedAt());
+        answer.put("startedAt", replay.startedAt());
+        answer.put("finishedAt", replay.finishedAt());
+        if (replay.error() != null) {
+            answer.put("error", replay.error());
         }
         return ResponseEntity.ok(answer);
     }

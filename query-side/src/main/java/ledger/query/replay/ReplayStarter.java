@@ -1,7 +1,6 @@
 package ledger.query.replay;
 
 import ledger.query.projection.FiguresProjection;
-import ledger.query.projection.ProjectionTarget;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -14,19 +13,19 @@ import org.springframework.stereotype.Component;
 @Component
 class ReplayStarter {
 
-    private final ProjectionTarget figures;
+    private final ReplayCoordinator replays;
     private final EventProcessingConfiguration processing;
     private final FiguresProjection projection;
 
-    ReplayStarter(ProjectionTarget figures, EventProcessingConfiguration processing, FiguresProjection projection) {
-        this.figures = figures;
+    ReplayStarter(ReplayCoordinator replays, EventProcessingConfiguration processing, FiguresProjection projection) {
+        this.replays = replays;
         this.processing = processing;
         this.projection = projection;
     }
 
     @Scheduled(fixedDelay = 500)
     void startIfRequested() {
-        figures.replayDuties(this::holdsSegment);
+        replays.duties(this::holdsSegment);
     }
 
     private boolean holdsSegment() {

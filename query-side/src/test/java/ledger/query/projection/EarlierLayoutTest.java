@@ -79,14 +79,14 @@ class EarlierLayoutTest {
                 .append("rows", List.of(de, us)));
         database.getCollection("figures_g1_state").insertOne(new Document("_id", "position").append("position", 4L));
 
-        ProjectionTarget target = new ProjectionTarget(database, log, 30, 0, 0);
-        FiguresStore.Snapshot served = target.store().snapshot(H1);
+        Generations target = new Generations(database, log);
+        FiguresStore.Snapshot served = target.served().snapshot(H1);
         assertThat(served.byLegalProcess()).isFalse();
         assertThat(served.figures().csv()).isEqualTo(recount.figures(H1).csv());
 
-        target.replayDuties(() -> true);
-        assertThat(target.store().generation()).isNotEqualTo("g1");
-        FiguresStore.Snapshot rebuilt = target.store().snapshot(H1);
+        target.servedInCurrentLayout(); // what the replay's duties and every batch do first
+        assertThat(target.served().generation()).isNotEqualTo("g1");
+        FiguresStore.Snapshot rebuilt = target.served().snapshot(H1);
         assertThat(rebuilt.byLegalProcess()).isTrue();
         assertThat(rebuilt.position()).isEqualTo(4);
         assertThat(rebuilt.counts()).isEqualTo(recount.counts(H1));
@@ -98,8 +98,8 @@ class EarlierLayoutTest {
         List<FiguresProjector.Recorded> batch = new ArrayList<>();
         batch.add(new FiguresProjector.Recorded(5, letter, "d1"));
         target.project(batch);
-        assertThat(target.store().snapshot(H1).counts()).isEqualTo(recount.counts(H1));
-        assertThat(target.store().snapshot(H1).counts().nationalSecurity().lines().get(0).accounts()).isEqualTo(2);
+        assertThat(target.served().snapshot(H1).counts()).isEqualTo(recount.counts(H1));
+        assertThat(target.served().snapshot(H1).counts().nationalSecurity().lines().get(0).accounts()).isEqualTo(2);
 
         // a clean stop still drops the replaced generation
         target.stop();
@@ -128,14 +128,14 @@ class EarlierLayoutTest {
         g1.writeSnapshots(List.of("2014-H1"), 2);
         g1.state.updateOne(new Document("_id", "position"), new Document("$set", new Document("shape", 2)));
 
-        ProjectionTarget target = new ProjectionTarget(database, log, 30, 0, 0);
-        FiguresStore.Snapshot served = target.store().snapshot(H1);
+        Generations target = new Generations(database, log);
+        FiguresStore.Snapshot served = target.served().snapshot(H1);
         assertThat(served.byLegalProcess()).as("not of this build's shape").isFalse();
         assertThat(served.counts().byHandling().rows()).isEmpty();
 
-        target.replayDuties(() -> true);
-        assertThat(target.store().generation()).isNotEqualTo("g1");
-        FiguresStore.Snapshot rebuilt = target.store().snapshot(H1);
+        target.servedInCurrentLayout(); // what the replay's duties and every batch do first
+        assertThat(target.served().generation()).isNotEqualTo("g1");
+        FiguresStore.Snapshot rebuilt = target.served().snapshot(H1);
         assertThat(rebuilt.byLegalProcess()).isTrue();
         assertThat(rebuilt.counts()).isEqualTo(recount.counts(H1));
         assertThat(rebuilt.counts().byHandling().csv()).endsWith("\nUS,1,1,1,0,0,2,0,0,100.00,0.00\nTOTAL,1,1,1,0,0,2,0,0,100.00,0.00\n");
