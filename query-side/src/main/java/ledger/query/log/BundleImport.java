@@ -11,7 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import ledger.eventlog.LogRecord;
+import ledger.logbundle.BundleBroken;
+import ledger.logbundle.BundleEvents;
+import ledger.logbundle.BundleReader;
+import ledger.logbundle.BundleRecord;
+import ledger.logbundle.LogRecord;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.StoredEvent;
 import ledger.query.Problems;
@@ -158,25 +162,11 @@ class BundleImport {
         StoredEvent event = new StoredEvent(record.position(), UUID.nameUUIDFromBytes(record.hash()).toString(), "Demand",
                 record.demandId(), record.sequence(), payload.getType().getName(), payload.getType().getRevision(),
                 record.recordedAt(), payload.getData(), metaData, record.hash());
-        // the line's hash covers the record as the line has it: the stored event must give the same record again
-        if (!Arrays.equals(event.record().canonical(record.position()), canonicalOf(record))) {
+        // the line's hash covers the record as the line has it (the bytes the reader hashed): the stored event must
+        // give the same record again, as the export would write it
+        if (!Arrays.equals(event.record().canonical(record.position()), record.canonical())) {
             throw new BundleBroken(record.line(), "the payload is not in the form the ledger stores and exports (log-bundle.md)");
         }
         return event;
-    }
-
-    private static byte[] canonicalOf(BundleRecord record) {
-        com.fasterxml.jackson.databind.node.ObjectNode node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        node.put("position", record.position());
-        node.put("demandId", record.demandId());
-        node.put("sequence", record.sequence());
-        node.put("type", record.type());
-        node.put("revision", record.revision());
-        node.put("recordedAt", record.recordedAt());
-        if (record.actor() != null) {
-            node.put("actor", record.actor());
-        }
-        node.set("payload", record.payload());
-        return ledger.eventlog.CanonicalJson.write(node).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }
