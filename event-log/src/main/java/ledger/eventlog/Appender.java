@@ -1,5 +1,6 @@
 package ledger.eventlog;
 
+import ledger.logbundle.LogRecord;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;

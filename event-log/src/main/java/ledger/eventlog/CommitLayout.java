@@ -1,5 +1,6 @@
 package ledger.eventlog;
 
+import ledger.logbundle.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

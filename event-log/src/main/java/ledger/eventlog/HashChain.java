@@ -1,5 +1,6 @@
 package ledger.eventlog;
 
+import ledger.logbundle.LogRecord;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.ReplaceOneModel;
@@ -91,7 +92,7 @@ final class HashChain {
     private static byte[] chain(long first, List<Document> events, byte[] previous) {
         byte[] h = previous;
         for (int i = 0; i < events.size(); i++) {
-            h = LogRecord.of(CommitLayout.stored(first + i, events.get(i))).hash(h, first + i);
+            h = CommitLayout.stored(first + i, events.get(i)).record().hash(h, first + i);
             CommitLayout.putHash(events.get(i), h);
         }
         return h;

@@ -23,6 +23,7 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.AbstractEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.serialization.Serializer;
+import ledger.logbundle.BundleBroken;
 import org.bson.Document;
 
 /**
@@ -68,7 +69,7 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         this.chain = new HashChain(commits, settledCommits, meta, end);
         this.appender = new Appender(commits, end, chain, position -> beforeInsert.accept(position));
         this.keys = new IdempotencyKeys(commits);
-        this.bundles = new BundleInsert(commits, end);
+        this.bundles = new BundleInsert(commits, end, getEventSerializer());
         this.payloads = new PayloadDecoder(getEventSerializer());
         this.stream = new LogStream(commits, end, payloads);
         commits.createIndex(Indexes.ascending(CommitLayout.STREAM), new IndexOptions().unique(true).name(CommitLayout.STREAM_INDEX));
@@ -143,12 +144,54 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     }
 
     /**
-     * Stores events of another log at their positions, each in a commit of its own, with its hash, timestamp and
-     * metadata as given: what an import does once it has checked the whole chain. The events must follow the end
-     * of this log; a collision (something appended meanwhile) fails the insert.
+     * Imports a bundle ({@code log-bundle.md}) into this log, which must hold no event: the whole bundle in
+     * {@code file} is checked first (its chain, and that each event stored gives its line's record again); then
+     * {@code beforeStoring} runs and every event is stored at its position with its hash, actor and
+     * {@code recordedAt}, each in a commit of its own. The log is the only writer of what it holds.
+     *
+     * @throws BundleBroken at the first line that breaks the chain or cannot be stored as it is (nothing stored)
+     * @throws NotEmpty when the log holds an event (before anything is stored)
+     * @throws WrittenMeanwhile when something was appended while the bundle was being stored
      */
-    public void insertImported(List<StoredEvent> events) {
+    public Imported importBundle(java.nio.file.Path file, Runnable beforeStoring) throws java.io.IOException, BundleBroken {
+        return bundles.importBundle(file, beforeStoring);
+    }
+
+    /** Where an import left the log: its head and the hash there. */
+    public record Imported(long position, byte[] hash) {
+    }
+
+    /** Stores events of another log at their positions, with their hash, timestamp and metadata as given. */
+    void insertImported(List<StoredEvent> events) {
         bundles.insert(events);
+    }
+
+    /** An import into a log that holds events; {@code head}: its last position. */
+    public static final class NotEmpty extends RuntimeException {
+        private final long head;
+
+        NotEmpty(long head) {
+            super("the log holds events up to position " + head);
+            this.head = head;
+        }
+
+        public long head() {
+            return head;
+        }
+    }
+
+    /** Something was appended while an import was storing; {@code storedTo}: the bundle is stored up to there. */
+    public static final class WrittenMeanwhile extends RuntimeException {
+        private final long storedTo;
+
+        WrittenMeanwhile(long storedTo, RuntimeException cause) {
+            super(cause.getMessage(), cause);
+            this.storedTo = storedTo;
+        }
+
+        public long storedTo() {
+            return storedTo;
+        }
     }
 
     // ---------------------------------------------------------------- Axon's reads

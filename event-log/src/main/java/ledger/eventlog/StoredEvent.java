@@ -1,5 +1,7 @@
 package ledger.eventlog;
 
+import ledger.logbundle.LogRecord;
+
 /**
  * One event as the log stores it, field by field: what the chain is computed from, what an export writes and
  * what an import stores. {@code type} is the serialized type's name (the payload's class), {@code timestamp}
@@ -10,6 +12,6 @@ public record StoredEvent(long position, String eventId, String aggregateType, S
                           byte[] hash) {
 
     public LogRecord record() {
-        return LogRecord.of(this);
+        return LogRecord.of(aggregateId, sequence, type, revision, timestamp, LogRecord.actor(metaDataJson), payloadJson);
     }
 }

@@ -1,5 +1,6 @@
 package ledger.eventlog;
 
+import ledger.logbundle.LogRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -35,14 +35,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.GZIPOutputStream;
-import ledger.eventlog.LogRecord;
+import ledger.logbundle.LogRecord;
 import ledger.query.audit.Recount;
 import ledger.query.figures.DemandState;
 import ledger.query.figures.Period;
-import ledger.query.log.BundleBroken;
-import ledger.query.log.BundleEvents;
-import ledger.query.log.BundleReader;
-import ledger.query.log.BundleRecord;
+import ledger.logbundle.BundleBroken;
+import ledger.logbundle.BundleEvents;
+import ledger.logbundle.BundleReader;
+import ledger.logbundle.BundleRecord;
 import org.bson.Document;
 
 /**

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import ledger.eventlog.LogRecord;
+import ledger.logbundle.LogRecord;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.RecordedEvent;
 import ledger.events.DemandCorrected;

@@ -1,7 +1,7 @@
 package ledger.query.log;
 
 import java.util.Arrays;
-import ledger.eventlog.LogRecord;
+import ledger.logbundle.LogRecord;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.StoredEvent;
 import org.springframework.stereotype.Component;

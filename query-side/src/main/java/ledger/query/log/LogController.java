@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
-import ledger.eventlog.LogRecord;
+import ledger.logbundle.LogRecord;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.StoredEvent;
 import ledger.query.Problems;

@@ -1,4 +1,4 @@
-package ledger.eventlog;
+package ledger.logbundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package ledger.query.log;
+package ledger.logbundle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

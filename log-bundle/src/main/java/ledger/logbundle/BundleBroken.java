@@ -1,4 +1,4 @@
-package ledger.query.log;
+package ledger.logbundle;
 
 /** A bundle's line that breaks the chain or is not a record of {@code log-bundle.md}: where, and why. */
 public final class BundleBroken extends Exception {
@@ -6,7 +6,7 @@ public final class BundleBroken extends Exception {
     private final long line;
     private final String reason;
 
-    BundleBroken(long line, String reason) {
+    public BundleBroken(long line, String reason) {
         super("line " + line + ": " + reason);
         this.line = line;
         this.reason = reason;

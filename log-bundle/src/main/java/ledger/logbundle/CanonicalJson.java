@@ -1,4 +1,4 @@
-package ledger.eventlog;
+package ledger.logbundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;

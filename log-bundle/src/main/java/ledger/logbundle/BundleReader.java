@@ -1,4 +1,4 @@
-package ledger.query.log;
+package ledger.logbundle;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,8 +19,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
-import ledger.eventlog.CanonicalJson;
-import ledger.eventlog.LogRecord;
 
 /**
  * Reads a bundle ({@code log-bundle.md}: the export's NDJSON, gzipped or not) line by line and checks its chain
@@ -130,7 +128,7 @@ public final class BundleReader implements Closeable {
         }
         previous = hash;
         position = at;
-        return new BundleRecord(line, at, demandId, sequence, type, revision, recordedAt, actor, payload, hash);
+        return new BundleRecord(line, at, demandId, sequence, type, revision, recordedAt, actor, payload, hash, canonical);
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} that Instant reads: the form checked by hand first, it is faster. */

@@ -1,4 +1,4 @@
-package ledger.eventlog;
+package ledger.logbundle;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -92,11 +92,6 @@ public final class LogRecord {
             CanonicalJson.string(simpleName(type), a);
         }
         return new LogRecord(utf8(b), utf8(p), utf8(a));
-    }
-
-    /** The record of a stored event (its actor read from its metadata). */
-    public static LogRecord of(StoredEvent e) {
-        return of(e.aggregateId(), e.sequence(), e.type(), e.revision(), e.timestamp(), actor(e.metaDataJson()), e.payloadJson());
     }
 
     public static String simpleName(String type) {
