@@ -92,7 +92,7 @@ class DiskFullTest {
             try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + port + "/?serverSelectionTimeoutMS=5000")) {
                 MongoCollection<Document> rows = client.getDatabase("ledger").getCollection("rows");
                 long id = 0;
-                rows.insertOne(row(++id));
+                rows.insertOne(WalFixture.row(++id));
                 acknowledged.add(id);
                 fill(filler, Files.getFileStore(mount).getUsableSpace() - (SEGMENT_BYTES + SEGMENT_BYTES / 2));
 
@@ -100,7 +100,7 @@ class DiskFullTest {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (refused == null && System.nanoTime() < deadline) {
                     try {
-                        rows.insertOne(row(++id));
+                        rows.insertOne(WalFixture.row(++id));
                         acknowledged.add(id);
                     } catch (MongoException e) {
                         refused = e;
@@ -112,7 +112,7 @@ class DiskFullTest {
                 long refusedId = id;
                 for (int i = 0; i < 20; i++) {
                     long next = ++id;
-                    assertThat(codeOf(() -> rows.insertOne(row(next)))).isEqualTo(14031);
+                    assertThat(WalFixture.codeOf(() -> rows.insertOne(WalFixture.row(next)))).isEqualTo(14031);
                 }
                 // reads go on, and the refused writes were not applied
                 assertThat(rows.countDocuments()).isEqualTo(acknowledged.size());
@@ -122,10 +122,10 @@ class DiskFullTest {
                 Files.delete(filler);
                 long resumed = ++id;
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> codeOf(() -> rows.insertOne(row(resumed))) == 0);
+                        .until(() -> WalFixture.codeOf(() -> rows.insertOne(WalFixture.row(resumed))) == 0);
                 acknowledged.add(resumed);
                 for (int i = 0; i < 200; i++) {
-                    rows.insertOne(row(++id));
+                    rows.insertOne(WalFixture.row(++id));
                     acknowledged.add(id);
                 }
             }
@@ -162,7 +162,7 @@ class DiskFullTest {
                 new WriteAheadLog.Options(SEGMENT_BYTES, WalSegments.FILES, false));
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + embedded.address().getPort())) {
             MongoCollection<Document> rows = client.getDatabase("ledger").getCollection("rows");
-            rows.insertOne(row(0));
+            rows.insertOne(WalFixture.row(0));
             acknowledged.add(0L);
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dataDir.resolve(WalSegments.SPARE)));
             try {
@@ -175,13 +175,13 @@ class DiskFullTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (code == 0 && System.nanoTime() < deadline) {
                 long next = ++id;
-                code = codeOf(() -> rows.insertOne(row(next)));
+                code = WalFixture.codeOf(() -> rows.insertOne(WalFixture.row(next)));
                 if (code == 0) {
                     acknowledged.add(next);
                 }
             }
             assertThat(code).isEqualTo(96);
-            assertThat(codeOf(() -> rows.find().first())).isEqualTo(96);
+            assertThat(WalFixture.codeOf(() -> rows.find().first())).isEqualTo(96);
         } finally {
             embedded.stop();
             Files.deleteIfExists(filler);
@@ -197,19 +197,7 @@ class DiskFullTest {
         }
     }
 
-    private static Document row(long id) {
-        return new Document("_id", id).append("body", "x".repeat(1000));
-    }
 
-    /** The code of the MongoDB error the action fails with, 0 if it succeeds. */
-    private static int codeOf(Runnable action) {
-        try {
-            action.run();
-            return 0;
-        } catch (MongoException e) {
-            return e.getCode();
-        }
-    }
 
     private static void fill(Path file, long bytes) throws IOException {
         byte[] block = new byte[1 << 16];

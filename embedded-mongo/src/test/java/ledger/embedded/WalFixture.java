@@ -21,6 +21,21 @@ final class WalFixture {
     private WalFixture() {
     }
 
+    /** A row of about a kilobyte, as the full-disk tests write them through the driver. */
+    static org.bson.Document row(long id) {
+        return new org.bson.Document("_id", id).append("body", "x".repeat(1000));
+    }
+
+    /** The code of the MongoDB error the action fails with, 0 if it succeeds. */
+    static int codeOf(Runnable action) {
+        try {
+            action.run();
+            return 0;
+        } catch (com.mongodb.MongoException e) {
+            return e.getCode();
+        }
+    }
+
     static WriteAheadLog.Options options() {
         return new WriteAheadLog.Options(SEGMENT_BYTES, WalSegments.FILES);
     }

@@ -67,18 +67,7 @@ class WalSpaceTest {
         };
     };
 
-    private static Document row(long id) {
-        return new Document("_id", id).append("body", "x".repeat(1000));
-    }
 
-    private static int codeOf(Runnable action) {
-        try {
-            action.run();
-            return 0;
-        } catch (MongoException e) {
-            return e.getCode();
-        }
-    }
 
     @Test
     void whenNoSegmentCanBeAllocatedWritesAreRefusedBeforeTheyAreAppliedAndResumeOnceOneCan() {
@@ -92,7 +81,7 @@ class WalSpaceTest {
             MongoException refused = null;
             while (refused == null && id < 10_000) {
                 try {
-                    rows.insertOne(row(++id));
+                    rows.insertOne(WalFixture.row(++id));
                     acknowledged.add(id);
                 } catch (MongoException e) {
                     refused = e;
@@ -110,10 +99,10 @@ class WalSpaceTest {
             allocationFails.set(false);
             long resumed = ++id;
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> codeOf(() -> rows.insertOne(row(resumed))) == 0);
+                    .until(() -> WalFixture.codeOf(() -> rows.insertOne(WalFixture.row(resumed))) == 0);
             acknowledged.add(resumed);
             for (int i = 0; i < 100; i++) {
-                rows.insertOne(row(++id));
+                rows.insertOne(WalFixture.row(++id));
                 acknowledged.add(id);
             }
         } finally {
@@ -129,20 +118,20 @@ class WalSpaceTest {
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + embedded.address().getPort())) {
             MongoCollection<Document> rows = client.getDatabase("ledger").getCollection("rows");
             for (long id = 1; id <= 10; id++) {
-                rows.insertOne(row(id));
+                rows.insertOne(WalFixture.row(id));
                 acknowledged.add(id);
             }
             appendFails.set(true);
-            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> rows.insertOne(row(11)));
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> rows.insertOne(WalFixture.row(11)));
             await().atMost(Duration.ofSeconds(5)).until(() -> embedded.backend().refusing() != null);
             assertThat(embedded.backend().refusing()).startsWith("cannot write the write-ahead log segment");
-            assertThat(codeOf(() -> rows.insertOne(row(12)))).isEqualTo(14031);
+            assertThat(WalFixture.codeOf(() -> rows.insertOne(WalFixture.row(12)))).isEqualTo(14031);
             assertThat(waiting).isNotDone();
             appendFails.set(false);
             waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
             acknowledged.add(11L);
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> codeOf(() -> rows.insertOne(row(13))) == 0);
+                    .until(() -> WalFixture.codeOf(() -> rows.insertOne(WalFixture.row(13))) == 0);
             acknowledged.add(13L);
             // the folder as a crash now would leave it (every file as the kernel has it): read back, not stopped cleanly
             copy(dataDir, crashed);
