@@ -92,9 +92,7 @@ final class CommitLayout {
 
     /** The chain's record of an event of {@link #event}, all but its position. */
     static LogRecord record(Document event) {
-        Object seq = event.get(SEQUENCE);
-        return LogRecord.of(event.getString(AGGREGATE), seq == null ? null : ((Number) seq).longValue(), event.getString(TYPE),
-                event.getString(REVISION), event.getString(TIMESTAMP), LogRecord.actor(event.getString(META)), event.getString(PAYLOAD));
+        return stored(0, event).record(); // one mapping for the append's hash and the backfill's: they must agree
     }
 
     /** Stores the chain's hash with an event (last, where the event has none yet). */
@@ -183,9 +181,9 @@ final class CommitLayout {
 
     /** An event as Axon reads it, at its position (sequence 0 for an event of no demand). */
     static TrackedDomainEventData<String> tracked(long position, Document e) {
-        Object seq = e.get(SEQUENCE);
+        Long seq = sequence(e);
         return new TrackedDomainEventData<>(new GlobalSequenceTrackingToken(position), new GenericDomainEventEntry<>(
-                e.getString(AGGREGATE_TYPE), e.getString(AGGREGATE), seq == null ? 0 : ((Number) seq).longValue(),
+                e.getString(AGGREGATE_TYPE), e.getString(AGGREGATE), seq == null ? 0 : seq,
                 e.getString(EVENT_ID), e.getString(TIMESTAMP), e.getString(TYPE), e.getString(REVISION),
                 e.getString(PAYLOAD), e.getString(META)));
     }

@@ -84,14 +84,4 @@ final class LogScan {
     private List<LoggedEvent> events(RawBsonDocument commit) {
         return CommitLayout.loggedEvents(commit, payloads);
     }
-
-    /** {@link #events} where the bytes lie; null for a commit holding what that reader does not expect. */
-    List<LoggedEvent> eventsInPlace(RawBsonDocument commit) {
-        return CommitLayout.loggedEventsInPlace(commit, payloads);
-    }
-
-    /** {@link #events} by the driver's reader. */
-    List<LoggedEvent> eventsRead(RawBsonDocument commit) {
-        return CommitLayout.loggedEventsRead(commit, payloads);
-    }
 }

@@ -24,8 +24,8 @@ class LogScanTest {
     private record Read(String type, String revision, String json) {
     }
 
-    private final LogScan scan = new LogScan(null, (type, revision, json, offset, length) ->
-            new Read(type, revision, json == null ? null : new String(json, offset, length, StandardCharsets.UTF_8)));
+    private static final CommitLayout.Payloads PAYLOADS = (type, revision, json, offset, length) ->
+            new Read(type, revision, json == null ? null : new String(json, offset, length, StandardCharsets.UTF_8));
 
     private static RawBsonDocument raw(Document commit) {
         return new RawBsonDocument(commit, new DocumentCodec());
@@ -40,8 +40,8 @@ class LogScanTest {
         Document commit = new Document("_id", 41L).append("n", 2).append("stream", "2014-H1-DE-7/3").append("idem", "@41")
                 .append("events", List.of(event, new Document(event).append("seq", 4L).append("rev", "1")))
                 .append("idemHash", "abc");
-        List<LoggedEvent> read = scan.eventsInPlace(raw(commit));
-        assertThat(read).isEqualTo(scan.eventsRead(raw(commit)));
+        List<LoggedEvent> read = CommitLayout.loggedEventsInPlace(raw(commit), PAYLOADS);
+        assertThat(read).isEqualTo(CommitLayout.loggedEventsRead(raw(commit), PAYLOADS));
         assertThat(read).extracting(LoggedEvent::position).containsExactly(41L, 42L);
         assertThat(read).extracting(LoggedEvent::sequenceNumber).containsExactly(3L, 4L);
         assertThat(((Read) read.get(0).payload()).json()).contains("Zürich – 東京 \uD83D\uDE00");
@@ -54,13 +54,13 @@ class LogScanTest {
         int inPlaceRead = 0;
         for (int i = 0; i < 3_000; i++) {
             Document commit = randomCommit(random);
-            List<LoggedEvent> inPlace = scan.eventsInPlace(raw(commit));
+            List<LoggedEvent> inPlace = CommitLayout.loggedEventsInPlace(raw(commit), PAYLOADS);
             String json = commit.toJson();
             if (!json.contains("$regularExpression") && !json.contains("$code")) {
                 assertThat(inPlace).as("commit %s, of types the log holds, read where it lies", json).isNotNull();
             }
             if (inPlace != null) {
-                assertThat(inPlace).as("commit %s", json).isEqualTo(scan.eventsRead(raw(commit)));
+                assertThat(inPlace).as("commit %s", json).isEqualTo(CommitLayout.loggedEventsRead(raw(commit), PAYLOADS));
                 inPlaceRead++;
             }
         }
