@@ -340,12 +340,7 @@ final class DemandDirectory implements SmartLifecycle {
         if (after == null) {
             return; // an event of a demand never received
         }
-        if (!after.accounts().isEmpty()) {
-            after = new DemandState(after.demandId(), after.receivedAt(), after.jurisdiction(), after.legalProcess(), List.of(),
-                    after.content(), after.subscriber(), after.noData(), after.rejected(), after.dueAt(), after.firstResponse(),
-                    after.nonDisclosureOrder(), after.userNotified());
-        }
-        store(id, new Listed(after, tracking, logged.position()));
+        store(id, new Listed(after.withoutAccounts(), tracking, logged.position()));
     }
 
     private void store(String id, Listed d) {

@@ -135,6 +135,12 @@ public record DemandState(String demandId, Instant receivedAt, String jurisdicti
                 dueAt, first, nonDisclosureOrder, userNotified);
     }
 
+    /** The same demand without its accounts: what a list that never shows them keeps. */
+    public DemandState withoutAccounts() {
+        return accounts.isEmpty() ? this : new DemandState(demandId, receivedAt, jurisdiction, legalProcess, List.of(), content,
+                subscriber, noData, rejected, dueAt, firstResponse, nonDisclosureOrder, userNotified);
+    }
+
     private DemandState handled(Instant dueAt, boolean nonDisclosureOrder, boolean userNotified) {
         return new DemandState(demandId, receivedAt, jurisdiction, legalProcess, accounts, content, subscriber, noData, rejected,
                 dueAt, firstResponse, nonDisclosureOrder, userNotified);

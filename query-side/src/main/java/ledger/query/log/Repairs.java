@@ -72,13 +72,18 @@ public class Repairs {
      * unknown) was pinned to, at {@code position}: that report no longer verifies, whatever now stands there.
      */
     public Optional<Repair> breaking(long position, String publishedAt) {
+        return breaking(all(), position, publishedAt);
+    }
+
+    /** {@link #breaking(long, String)} among repairs already read (a listing of many reports reads them once). */
+    public static Optional<Repair> breaking(List<Repair> known, long position, String publishedAt) {
         Instant published = null;
         try {
             published = publishedAt == null ? null : Instant.parse(publishedAt);
         } catch (java.time.format.DateTimeParseException e) {
             // unknown: judged by position alone
         }
-        for (Repair repair : all()) {
+        for (Repair repair : known) {
             if (repair.broke(position, published)) {
                 return Optional.of(repair);
             }
