@@ -31,7 +31,7 @@ class CommandErrors {
         return problem(HttpStatus.UNPROCESSABLE_ENTITY, "Idempotency-Key reused", e.getMessage(), "Idempotency-Key");
     }
 
-    private static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
+    static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
         problem.setProperty("field", field);

@@ -17,14 +17,16 @@ import org.springframework.web.bind.annotation.RestController;
 @io.swagger.v3.oas.annotations.Hidden // no operation of the API: what answers a request for none
 class DemandLocation {
 
+    /** Every command path below a demand, from the one vocabulary of command kinds. */
+    private static final String SUB_RESOURCES = java.util.Arrays.stream(CommandKind.values())
+            .filter(kind -> kind != CommandKind.RECEIVE).map(CommandKind::path).collect(java.util.stream.Collectors.joining(", "));
+
     @RequestMapping("/api/demands/{id}")
     ResponseEntity<ProblemDetail> noMethodHere(@PathVariable("id") String id, jakarta.servlet.http.HttpServletRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.METHOD_NOT_ALLOWED, request.getMethod()
+        ProblemDetail problem = CommandErrors.problem(HttpStatus.METHOD_NOT_ALLOWED, "Method Not Allowed", request.getMethod()
                 + " is not allowed on /api/demands/{id} on the command side, nor is any other method: commands are POSTed to the "
-                + "demand's sub-resources (/api/demands/{id}/subscriber-disclosures, /content-disclosures, /no-data-found, "
-                + "/rejection, /corrections), and the demand is read with GET /api/demands/{id} on the query side");
-        problem.setTitle("Method Not Allowed");
-        problem.setProperty("field", "method");
+                + "demand's sub-resources (" + SUB_RESOURCES + "), and the demand is read with GET /api/demands/{id} on the query side",
+                "method");
         return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "")
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
