@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +46,7 @@ public final class LogRecord {
         }
     });
     private static final byte[] POSITION = ",\"position\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] HASH = ",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HASH = "\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
 
     /** {@code "actor":..,"demandId":..} (either may be missing; possibly empty). */
     private final byte[] before;
@@ -100,20 +103,8 @@ public final class LogRecord {
 
     /** The canonical bytes of the record at {@code position}. */
     public byte[] canonical(long position) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(before.length + payload.length + after.length + 32);
-        out.write('{');
-        if (before.length > 0) {
-            out.writeBytes(before);
-            out.write(',');
-        }
-        out.writeBytes(payload);
-        out.writeBytes(POSITION);
-        out.writeBytes(Long.toString(position).getBytes(StandardCharsets.US_ASCII));
-        if (after.length > 0) {
-            out.write(',');
-            out.writeBytes(after);
-        }
-        out.write('}');
+        ByteArrayOutputStream out = new ByteArrayOutputStream(before.length + payload.length + after.length + 32);
+        writeInMemory(position, out);
         return out.toByteArray();
     }
 
@@ -122,34 +113,39 @@ public final class LogRecord {
         MessageDigest sha = SHA256.get();
         sha.reset();
         sha.update(previous);
-        sha.update((byte) '{');
-        if (before.length > 0) {
-            sha.update(before);
-            sha.update((byte) ',');
-        }
-        sha.update(payload);
-        sha.update(POSITION);
-        sha.update(Long.toString(position).getBytes(StandardCharsets.US_ASCII));
-        if (after.length > 0) {
-            sha.update((byte) ',');
-            sha.update(after);
-        }
-        sha.update((byte) '}');
+        writeInMemory(position, new OutputStream() {
+            @Override
+            public void write(int b) {
+                sha.update((byte) b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                sha.update(b, off, len);
+            }
+        });
         return sha.digest();
     }
 
     /** The bundle's line: the record with its {@code "hash"}, keys still in canonical order, and a newline. */
-    public void writeLine(long position, byte[] hash, java.io.OutputStream out) throws java.io.IOException {
+    public void writeLine(long position, byte[] hash, OutputStream out) throws IOException {
+        write(position, hash, out);
+        out.write('\n');
+    }
+
+    /** The record's one layout: the canonical record, with {@code "hash"} in its sorted place when one is given. */
+    private void write(long position, byte[] hash, OutputStream out) throws IOException {
         out.write('{');
         if (before.length > 0) {
             out.write(before);
-            out.write(HASH, 0, HASH.length);
-        } else {
-            out.write(HASH, 1, HASH.length - 1);
+            out.write(',');
         }
-        out.write(text(hash).getBytes(StandardCharsets.US_ASCII));
-        out.write('"');
-        out.write(',');
+        if (hash != null) {
+            out.write(HASH);
+            out.write(text(hash).getBytes(StandardCharsets.US_ASCII));
+            out.write('"');
+            out.write(',');
+        }
         out.write(payload);
         out.write(POSITION);
         out.write(Long.toString(position).getBytes(StandardCharsets.US_ASCII));
@@ -158,7 +154,14 @@ public final class LogRecord {
             out.write(after);
         }
         out.write('}');
-        out.write('\n');
+    }
+
+    private void writeInMemory(long position, OutputStream out) {
+        try {
+            write(position, null, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // neither a byte array nor a digest fails
+        }
     }
 
     /** SHA-256 of the bytes. */
