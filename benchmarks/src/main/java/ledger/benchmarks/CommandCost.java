@@ -1,81 +1,57 @@
-package ledger.command.demand;
+package ledger.benchmarks;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import ledger.command.CommandSide;
-import ledger.eventlog.TestMongo;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A lab figure, not a test of the contract (surefire's default includes leave it out; run it with
- * {@code -Dtest=CommandCostMeasurement}): the CPU that the command side's request threads spend per HTTP
- * command, receipts and dispositions measured apart, on the in-process mongo-java-server. Clients speak plain
- * HTTP/1.1 on keep-alive connections. Each round logs {@code clients x demands} new demands, then one
- * subscriber disclosure per demand; the figures are the medians (and the least) of the rounds after a warm-up.
- * Per-thread CPU time is less disturbed than throughput by other load on the machine, but not immune to it.
+ * A lab figure: the CPU that the command side's request threads spend per HTTP command, receipts and dispositions
+ * measured apart, on the in-process mongo-java-server. Clients speak plain HTTP/1.1 on keep-alive connections.
+ * Each round logs {@code clients x demands} new demands, then one subscriber disclosure per demand; the figures
+ * are the medians (and the least) of the rounds after a warm-up. Per-thread CPU time is less disturbed than
+ * throughput by other load on the machine, but not immune to it.
  *
- * The bytes the request threads allocate per command are reported too: they do not depend on other load. A JFR
+ * <p>The bytes the request threads allocate per command are reported too: they do not depend on other load. A JFR
  * recording of the measured rounds gives the share of the request threads' samples spent writing answers and
- * loading demands from the log (run with {@code -DargLine=-XX:FlightRecorderOptions:stackdepth=256}: Spring's
- * stacks are deeper than JFR's default 64 frames).
+ * loading demands from the log (run with {@code -XX:FlightRecorderOptions:stackdepth=256}: Spring's stacks are
+ * deeper than JFR's default 64 frames).
  *
- * <p>Settings (system properties): {@code measure.clients} (1: one command at a time, the least disturbed CPU
- * figure), {@code measure.demands} per client and round (600), {@code measure.warmups} (5), {@code measure.rounds}
- * (15).
+ * <p>Usage: {@code ./mvnw -q -pl benchmarks -am install -DskipTests && ./mvnw -q -pl benchmarks exec:java
+ * -Dexec.mainClass=ledger.benchmarks.CommandCost -Dexec.args="[clients] [demands] [warm-ups] [rounds]"}
+ * (defaults 1: one command at a time, the least disturbed CPU figure; 600 demands per client and round; 5; 15).
  */
-@SpringBootTest(classes = CommandSide.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=command-side", "ledger.pseudonym.key=test-key", "spring.jmx.enabled=false",
-                "logging.level.root=warn"})
-class CommandCostMeasurement {
+public final class CommandCost {
 
-    private static final String URI = TestMongo.embedded();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final java.nio.file.Path TOKENS = ledger.access.TestTokens.file();
 
-    @LocalServerPort
-    int port;
-
-    @DynamicPropertySource
-    static void mongo(DynamicPropertyRegistry registry) {
-        registry.add("ledger.mongodb.uri", () -> URI);
-        registry.add("ledger.tokens.file", () -> TOKENS.toString());
-        registry.add("ledger.tokens.admin-token-file", () -> TOKENS.resolveSibling("admin.token").toString());
-    }
-
-    @Test
-    void cpuPerCommand() throws Exception {
-        int clients = Integer.getInteger("measure.clients", 1);
-        int demands = Integer.getInteger("measure.demands", 600);
-        int warmups = Integer.getInteger("measure.warmups", 5);
-        int rounds = Integer.getInteger("measure.rounds", 15);
-        try (Client probe = new Client(port)) {
+    public static void main(String[] args) throws Exception {
+        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        int demands = args.length > 1 ? Integer.parseInt(args[1]) : 600;
+        int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 15;
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        String uri = BenchServer.start("memory").bindAndGetConnectionString() + "/bench";
+        ConfigurableApplicationContext app = CommandSide.application().run("--server.port=0", "--ledger.mongodb.uri=" + uri,
+                "--ledger.pseudonym.key=bench", "--spring.jmx.enabled=false", BenchTokens.FILE_ARG, BenchTokens.ADMIN_FILE_ARG,
+                "--logging.level.root=warn");
+        int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+        try (PlainHttp probe = new PlainHttp("127.0.0.1", port)) {
             String id = "probe-" + System.nanoTime();
-            System.out.println("[measure] a receipt's answer:\n" + probe.post("/api/demands", receipt(id, 0)).raw);
-            System.out.println("[measure] a disposition's answer:\n"
-                    + probe.post("/api/demands/" + id + "/subscriber-disclosures", DISPOSITION).raw);
+            System.out.println("[measure] a receipt's answer: " + probe.post("/api/demands", receipt(id, 0)));
+            System.out.println("[measure] a disposition's answer: "
+                    + probe.post("/api/demands/" + id + "/subscriber-disclosures", DISPOSITION));
         }
         for (int w = 0; w < warmups; w++) {
-            round("w" + w, clients, demands);
+            round(port, "w" + w, clients, demands);
         }
         List<double[]> figures = new ArrayList<>();
         java.nio.file.Path jfr = java.nio.file.Files.createTempFile("command-cost", ".jfr");
@@ -83,7 +59,7 @@ class CommandCostMeasurement {
         recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(2));
         recording.start();
         for (int r = 0; r < rounds; r++) {
-            double[] f = round("r" + r, clients, demands);
+            double[] f = round(port, "r" + r, clients, demands);
             figures.add(f);
             System.out.printf(Locale.ROOT, "[measure] round %d: receipt %.0f us request-thread CPU (%.0f us process, %.1f KiB "
                             + "allocated), disposition %.0f us (%.0f us process, %.1f KiB); %.0f + %.0f commands/s%n",
@@ -103,6 +79,8 @@ class CommandCostMeasurement {
                 rounds, least(figures, 0), least(figures, 1), least(figures, 2), least(figures, 3));
         System.out.printf(Locale.ROOT, "[measure] allocated by the request threads, median: receipt %.1f KiB, disposition %.1f KiB%n",
                 median(figures, 6), median(figures, 7));
+        app.close();
+        System.exit(0);
     }
 
     private static double least(List<double[]> figures, int index) {
@@ -165,27 +143,26 @@ class CommandCostMeasurement {
     }
 
     /** Receipts, then dispositions: per command the request threads' CPU and the process's (us), and the rates. */
-    private double[] round(String name, int clients, int demands) throws Exception {
+    private static double[] round(int port, String name, int clients, int demands) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Client> connections = new ArrayList<>();
+        List<PlainHttp> connections = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            connections.add(new Client(port));
+            connections.add(new PlainHttp("127.0.0.1", port));
         }
         try {
-            long[] receipts = phase(pool, connections, demands, (client, c, i) ->
-                    client.expect201("/api/demands", receipt(name + "-" + c + "-" + i + "-" + System.nanoTime() % 1000, i)));
-            List<List<String>> ids = new ArrayList<>();
-            for (Client client : connections) {
-                ids.add(client.received);
-            }
+            String[][] ids = new String[clients][demands];
+            long[] receipts = phase(pool, connections, demands, (client, c, i) -> {
+                ids[c][i] = name + "-" + c + "-" + i + "-" + System.nanoTime() % 1000;
+                expect201(client, "/api/demands", receipt(ids[c][i], i));
+            });
             long[] dispositions = phase(pool, connections, demands, (client, c, i) ->
-                    client.expect201("/api/demands/" + ids.get(c).get(i) + "/subscriber-disclosures", DISPOSITION));
+                    expect201(client, "/api/demands/" + ids[c][i] + "/subscriber-disclosures", DISPOSITION));
             double n = (double) clients * demands;
             return new double[] {receipts[0] / n / 1e3, receipts[1] / n / 1e3, dispositions[0] / n / 1e3,
                     dispositions[1] / n / 1e3, n / (receipts[2] / 1e9), n / (dispositions[2] / 1e9),
                     receipts[3] / n / 1024, dispositions[3] / n / 1024};
         } finally {
-            for (Client client : connections) {
+            for (PlainHttp client : connections) {
                 client.close();
             }
             pool.shutdown();
@@ -193,11 +170,11 @@ class CommandCostMeasurement {
     }
 
     private interface Step {
-        void run(Client client, int c, int i) throws Exception;
+        void run(PlainHttp client, int c, int i) throws Exception;
     }
 
     /** Runs the step {@code demands} times on each client at once: request threads' CPU, process CPU, wall (ns). */
-    private static long[] phase(ExecutorService pool, List<Client> clients, int demands, Step step) throws Exception {
+    private static long[] phase(ExecutorService pool, List<PlainHttp> clients, int demands, Step step) throws Exception {
         long requestCpu = requestThreadsCpu();
         long allocated = requestThreadsAllocated();
         long processCpu = processCpu();
@@ -264,87 +241,10 @@ class CommandCostMeasurement {
                 + "\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"a" + i + "@example.org\"]}";
     }
 
-    /** A minimal HTTP/1.1 client on one keep-alive connection, so the clients cost the two cores little. */
-    private static final class Client implements AutoCloseable {
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-        final List<String> received = new ArrayList<>();
-
-        Client(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setTcpNoDelay(true);
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream(), 16384);
-        }
-
-        record Response(int status, String body, String raw) {
-        }
-
-        void expect201(String path, String json) throws IOException {
-            Response r = post(path, json);
-            assertThat(r.status()).as(r.raw()).isEqualTo(201);
-            if (path.equals("/api/demands")) {
-                received.add(json.substring(13, json.indexOf('"', 13)));
-            }
-        }
-
-        Response post(String path, String json) throws IOException {
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + ledger.access.TestTokens.ADMIN + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            byte[] request = Arrays.copyOf(head, head.length + body.length);
-            System.arraycopy(body, 0, request, head.length, body.length);
-            out.write(request);
-            out.flush();
-            StringBuilder raw = new StringBuilder();
-            String statusLine = line();
-            raw.append(statusLine).append('\n');
-            int length = 0;
-            boolean chunked = false;
-            String header;
-            while (!(header = line()).isEmpty()) {
-                raw.append(header).append('\n');
-                if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
-                    length = Integer.parseInt(header.substring(15).trim());
-                } else if (header.regionMatches(true, 0, "transfer-encoding:", 0, 18)) {
-                    chunked = true;
-                }
-            }
-            String text;
-            if (chunked) {
-                StringBuilder chunks = new StringBuilder();
-                int size;
-                while ((size = Integer.parseInt(line().trim(), 16)) > 0) {
-                    chunks.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
-                    line();
-                }
-                line();
-                text = chunks.toString();
-            } else {
-                text = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            }
-            raw.append('\n').append(text);
-            return new Response(Integer.parseInt(statusLine.substring(9, 12)), text, raw.toString());
-        }
-
-        private String line() throws IOException {
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) != '\n') {
-                if (c < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (c != '\r') {
-                    line.append((char) c);
-                }
-            }
-            return line.toString();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
+    private static void expect201(PlainHttp client, String path, String json) throws IOException {
+        PlainHttp.Response r = client.post(path, json);
+        if (r.status() != 201) {
+            throw new IllegalStateException(path + " answered " + r);
         }
     }
 }
