@@ -112,12 +112,7 @@ final class Appender {
 
         /** The commit's document at {@code position}, each event with its hash chained on from {@code previous}. */
         Document at(long position, byte[] previous) {
-            byte[] h = previous;
-            for (int i = 0; i < entries.size(); i++) {
-                h = records.get(i).hash(h, position + i);
-                CommitLayout.putHash(entries.get(i), h);
-            }
-            lastHash = h;
+            lastHash = HashChain.chain(position, entries, records, previous);
             return CommitLayout.commit(position, entries, stream, key, hash);
         }
     }
