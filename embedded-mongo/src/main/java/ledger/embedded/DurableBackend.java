@@ -26,20 +26,17 @@ final class DurableBackend extends AbstractMongoBackend {
 
     private static final Logger log = LoggerFactory.getLogger(DurableBackend.class);
 
-    /** Commands that change nothing; every other command is treated as a write and waits for its commit. */
-    private static final Set<String> READS = Set.of("find", "getmore", "count", "distinct", "listcollections",
-            "listindexes", "listdatabases", "hello", "ismaster", "buildinfo", "ping", "serverstatus", "whatsmyuri",
-            "killcursors", "endsessions", "getlasterror", "getlog", "dbstats", "collstats", "hostinfo",
-            "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus", "saslstart",
-            "saslcontinue", "explain");
-
     /**
      * Reads of no data (a connection's handshake, which asks getLastError for its connection id; a ping): answered
-     * without waiting for anything to be durable.
+     * without waiting for anything to be durable. Consulted before {@link #READS}.
      */
     private static final Set<String> NO_DATA = Set.of("hello", "ismaster", "buildinfo", "ping", "whatsmyuri", "endsessions",
             "getlog", "hostinfo", "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus",
             "saslstart", "saslcontinue", "killcursors", "getlasterror");
+
+    /** Reads of data besides {@link #NO_DATA}'s; every other command is treated as a write and waits for its commit. */
+    private static final Set<String> READS = Set.of("find", "getmore", "count", "distinct", "listcollections",
+            "listindexes", "listdatabases", "serverstatus", "dbstats", "collstats", "explain");
 
     /** What a find of a whole collection may carry besides its name (the driver's session and routing fields). */
     private static final Set<String> SCAN_FIELDS = Set.of("find", "filter", "batchSize", "$db", "lsid", "$clusterTime",
