@@ -49,21 +49,31 @@ final class WriteAheadLog implements AutoCloseable {
         void apply(String database, Document command);
     }
 
-    /**
-     * The log's settings: the size of its segments, how its files are opened, and whether a checkpoint first
-     * checks the file system has room for it (off only to test what a checkpoint that runs out of space does).
-     */
-    record Options(long segmentBytes, WalSegments.Opener opener, boolean checkpointSpaceCheck) {
+    /** The log's settings: the size of its segments, and the faults a test injects ({@link Faults#NONE} otherwise). */
+    record Options(long segmentBytes, Faults faults) {
         static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
 
-        Options(long segmentBytes, WalSegments.Opener opener) {
-            this(segmentBytes, opener, true);
+        Options(long segmentBytes) {
+            this(segmentBytes, Faults.NONE);
         }
 
         static Options defaults() {
             String configured = System.getenv("WAL_SEGMENT_BYTES");
-            long bytes = configured == null || configured.isBlank() ? DEFAULT_SEGMENT_BYTES : Long.parseLong(configured.trim());
-            return new Options(bytes, WalSegments.FILES);
+            return new Options(configured == null || configured.isBlank() ? DEFAULT_SEGMENT_BYTES : Long.parseLong(configured.trim()));
+        }
+    }
+
+    /**
+     * The log's fault-injection points, for tests only: how its files are opened (a test's fail to write or sync
+     * on demand), and whether a checkpoint first checks that the file system has room for it (a test turns the
+     * check off to make a checkpoint run out of space).
+     */
+    record Faults(WalSegments.Opener opener, boolean checkpointSpaceCheck) {
+        static final Faults NONE = new Faults(WalSegments.FILES, true);
+        static final Faults NO_CHECKPOINT_SPACE_CHECK = new Faults(WalSegments.FILES, false);
+
+        static Faults opening(WalSegments.Opener opener) {
+            return new Faults(opener, true);
         }
     }
 
@@ -144,8 +154,8 @@ final class WriteAheadLog implements AutoCloseable {
     WriteAheadLog(MVStore store, Path dir, Options options, Mode mode, Replay replay, Function<String, Long> keptEnd) {
         this.store = store;
         this.storeName = store.getFileStore() == null ? "the store" : Path.of(store.getFileStore().getFileName()).getFileName().toString();
-        this.segments = new WalSegments(dir, options.segmentBytes(), options.opener());
-        this.checkpointSpaceCheck = options.checkpointSpaceCheck();
+        this.segments = new WalSegments(dir, options.segmentBytes(), options.faults().opener());
+        this.checkpointSpaceCheck = options.faults().checkpointSpaceCheck();
         this.checkpoints = store.openMap(CHECKPOINT_MAP);
         this.repaired = recover(mode, replay, keptEnd);
         this.syncer = new Thread(this::syncLoop, "write-ahead-log");

@@ -34,7 +34,7 @@ final class Appender {
     private final MongoCollection<Document> commits;
     private final LogEnd end;
     private final HashChain chain;
-    /** Lets a test hold an append back between taking its position and inserting. */
+    /** {@link MongoEventLog.Builder#beforeInsert}: nothing in production. */
     private final LongConsumer beforeInsert;
     private final ThreadLocal<long[]> lastAppended = new ThreadLocal<>();
     private final Object appendLock = new Object();
