@@ -111,7 +111,7 @@ final class WriteAheadLog implements AutoCloseable {
     private long started;
     private long durable;
     private ByteBuf pending = Unpooled.buffer(BATCH_BYTES);
-    /** the batch last written, cleared for reuse: a fresh buffer for every sync was most of the syncer's memory zeroing */
+    /** the batch last written, cleared for reuse: a sync allocates no buffer of its own */
     private ByteBuf spareBatch;
     private long pendingUpTo;
     /** where in the pending batch the records placed in the spare segment begin, or -1 */
