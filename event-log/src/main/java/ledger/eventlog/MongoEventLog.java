@@ -159,7 +159,10 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     public record Imported(long position, byte[] hash) {
     }
 
-    /** Stores events of another log at their positions, with their hash, timestamp and metadata as given. */
+    /**
+     * Stores events of another log at their positions, with their hash, timestamp and metadata as given: the
+     * import's insert without a bundle, for tests only (stored commits to pin, a write during an import).
+     */
     void insertImported(List<StoredEvent> events) {
         bundles.insert(events);
     }
