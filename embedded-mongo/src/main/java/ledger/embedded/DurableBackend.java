@@ -189,7 +189,7 @@ final class DurableBackend extends AbstractMongoBackend {
         return new Document("cursor", cursor).append("ok", 1.0);
     }
 
-    /** How many finds were answered with stored documents. */
+    /** How many finds were answered with stored documents: for tests, where such an answer looks like any other. */
     long storedScans() {
         return storedScans.get();
     }
@@ -205,17 +205,12 @@ final class DurableBackend extends AbstractMongoBackend {
         return false;
     }
 
-    /** Whether the store halted: what it holds in memory may not be on disk, and must not be checkpointed. */
-    boolean halted() {
-        return commits.halted();
-    }
-
     /** The server is stopping: nothing may wait for space past that. */
     void stopping() {
         commits.stopping();
     }
 
-    /** Why writes are refused for want of space now, or null. */
+    /** Why writes are refused for want of space now, or null: for tests (operators read it in the log's warning). */
     String refusing() {
         return commits.refusing();
     }

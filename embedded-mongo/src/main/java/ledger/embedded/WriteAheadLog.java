@@ -345,12 +345,6 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    boolean halted() {
-        synchronized (monitor) {
-            return halted != null;
-        }
-    }
-
     /** After {@link #close}: whether the last checkpoint holds everything applied, so the store may be closed normally. */
     boolean checkpointedAll() {
         synchronized (monitor) {
@@ -750,7 +744,7 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Why writes are refused for want of space now, or null. */
+    /** Why writes are refused for want of space now, or null ({@link DurableBackend#refusing}). */
     String refusing() {
         synchronized (monitor) {
             return blocked != null ? blocked : refusing ? allocationFailure : null;
