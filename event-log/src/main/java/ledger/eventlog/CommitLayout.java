@@ -206,8 +206,8 @@ final class CommitLayout {
         List<StoredEvent> events = new ArrayList<>(walked.events().size());
         for (int i = 0; i < walked.events().size(); i++) {
             WalkedEvent e = walked.events().get(i);
-            String[] f = e.fields();
-            events.add(new StoredEvent(walked.first() + i, f[0], f[1], f[2], e.sequence(), f[3], f[4], f[5], f[6], f[7], e.hash()));
+            events.add(new StoredEvent(walked.first() + i, e.eventId(), e.aggregateType(), e.aggregateId(), e.sequence(),
+                    e.type(), e.revision(), e.timestamp(), e.payload(), e.meta(), e.hash()));
         }
         return new StoredCommit(walked.first(), events);
     }
@@ -233,10 +233,10 @@ final class CommitLayout {
         List<LoggedEvent> events = new ArrayList<>(walked.events().size());
         for (int i = 0; i < walked.events().size(); i++) {
             WalkedEvent e = walked.events().get(i);
-            String[] f = e.fields();
-            byte[] json = f[6] == null ? null : f[6].getBytes(StandardCharsets.UTF_8);
+            byte[] json = e.payload() == null ? null : e.payload().getBytes(StandardCharsets.UTF_8);
             long seq = e.sequence() == null ? 0 : e.sequence();
-            events.add(new LoggedEvent(walked.first() + i, f[2], seq, payloads.read(f[3], f[4], json, 0, json == null ? 0 : json.length)));
+            events.add(new LoggedEvent(walked.first() + i, e.aggregateId(), seq,
+                    payloads.read(e.type(), e.revision(), json, 0, json == null ? 0 : json.length)));
         }
         return events;
     }
@@ -251,7 +251,7 @@ final class CommitLayout {
         Long sequence(BsonReader reader);
     }
 
-    /** The ordered read's: a {@code seq} that is not a number is none; an {@code _id} that is not one an IllegalStateException. */
+    /** The ordered read's: a {@code seq} that is not a number is none; an {@code _id} that is not, an IllegalStateException. */
     private static final Numbers STORED = new Numbers() {
         @Override
         public long first(BsonReader reader) {
@@ -269,7 +269,7 @@ final class CommitLayout {
         }
     };
 
-    /** The scan's: a null {@code seq} is 0; any other value that is not a number an EventStoreException. */
+    /** The scan's: a null {@code seq} is 0; any other value that is not a number, an EventStoreException. */
     private static final Numbers LOGGED = new Numbers() {
         @Override
         public long first(BsonReader reader) {
@@ -290,8 +290,39 @@ final class CommitLayout {
     private record Walked(long first, List<WalkedEvent> events) {
     }
 
-    /** An event's string fields (id, aggType, agg, type, rev, ts, payload, meta), its {@code seq} and its hash. */
+    /** An event's string fields (in {@link #walkEvent}'s slots), its {@code seq} and its hash. */
     private record WalkedEvent(String[] fields, Long sequence, byte[] hash) {
+        String eventId() {
+            return fields[0];
+        }
+
+        String aggregateType() {
+            return fields[1];
+        }
+
+        String aggregateId() {
+            return fields[2];
+        }
+
+        String type() {
+            return fields[3];
+        }
+
+        String revision() {
+            return fields[4];
+        }
+
+        String timestamp() {
+            return fields[5];
+        }
+
+        String payload() {
+            return fields[6];
+        }
+
+        String meta() {
+            return fields[7];
+        }
     }
 
     /** One pass over the raw bytes: RawBsonDocument.asBsonReader would first decode the whole document. */
