@@ -17,8 +17,8 @@ import org.h2.mvstore.type.BasicDataType;
 
 /**
  * How the embedded server keeps documents and index keys in its H2 file: as BSON, the form they travel in.
- * mongo-java-server's own H2 backend stores them with Java serialization (class descriptors with every
- * document, nested documents too): about five times the bytes, and most of the server's CPU.
+ * mongo-java-server's own H2 backend stores them with Java serialization, class descriptors with every
+ * document and nested document: far more bytes, and far more work to write and read.
  */
 final class BsonTypes {
 

@@ -26,20 +26,17 @@ final class DurableBackend extends AbstractMongoBackend {
 
     private static final Logger log = LoggerFactory.getLogger(DurableBackend.class);
 
-    /** Commands that change nothing; every other command is treated as a write and waits for its commit. */
-    private static final Set<String> READS = Set.of("find", "getmore", "count", "distinct", "listcollections",
-            "listindexes", "listdatabases", "hello", "ismaster", "buildinfo", "ping", "serverstatus", "whatsmyuri",
-            "killcursors", "endsessions", "getlasterror", "getlog", "dbstats", "collstats", "hostinfo",
-            "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus", "saslstart",
-            "saslcontinue", "explain");
-
     /**
      * Reads of no data (a connection's handshake, which asks getLastError for its connection id; a ping): answered
-     * without waiting for anything to be durable.
+     * without waiting for anything to be durable. Consulted before {@link #READS}.
      */
     private static final Set<String> NO_DATA = Set.of("hello", "ismaster", "buildinfo", "ping", "whatsmyuri", "endsessions",
             "getlog", "hostinfo", "getparameter", "getcmdlineopts", "getfreemonitoringstatus", "connectionstatus",
             "saslstart", "saslcontinue", "killcursors", "getlasterror");
+
+    /** Reads of data besides {@link #NO_DATA}'s; every other command is treated as a write and waits for its commit. */
+    private static final Set<String> READS = Set.of("find", "getmore", "count", "distinct", "listcollections",
+            "listindexes", "listdatabases", "serverstatus", "dbstats", "collstats", "explain");
 
     /** What a find of a whole collection may carry besides its name (the driver's session and routing fields). */
     private static final Set<String> SCAN_FIELDS = Set.of("find", "filter", "batchSize", "$db", "lsid", "$clusterTime",
@@ -192,7 +189,7 @@ final class DurableBackend extends AbstractMongoBackend {
         return new Document("cursor", cursor).append("ok", 1.0);
     }
 
-    /** How many finds were answered with stored documents. */
+    /** How many finds were answered with stored documents: for tests, where such an answer looks like any other. */
     long storedScans() {
         return storedScans.get();
     }
@@ -208,17 +205,12 @@ final class DurableBackend extends AbstractMongoBackend {
         return false;
     }
 
-    /** Whether the store halted: what it holds in memory may not be on disk, and must not be checkpointed. */
-    boolean halted() {
-        return commits.halted();
-    }
-
     /** The server is stopping: nothing may wait for space past that. */
     void stopping() {
         commits.stopping();
     }
 
-    /** Why writes are refused for want of space now, or null. */
+    /** Why writes are refused for want of space now, or null: for tests (operators read it in the log's warning). */
     String refusing() {
         return commits.refusing();
     }

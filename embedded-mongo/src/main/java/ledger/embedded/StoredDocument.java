@@ -6,8 +6,8 @@ import io.netty.buffer.Unpooled;
 
 /**
  * A document as a collection's file holds it: its BSON, decoded the first time something looks inside it. A
- * scan of a whole collection (a replay's read of the log) sends the bytes as they are, since decoding and encoding
- * every commit again would be most of the server's work in a replay.
+ * scan of a whole collection (a replay's read of the log) sends the bytes as they are, not decoded and encoded
+ * again.
  *
  * <p>The decoded document is kept, as the library's H2 backend keeps every value it reads decoded in its page
  * cache: the documents that queries look into (the projection's) are decoded once, not on every query. The

@@ -23,7 +23,7 @@ final class WalSegments {
     static final String SPARE = "ledger-wal.spare";
     private static final int ZEROS = 1 << 20;
 
-    /** A log file as the log uses it; tests open ones that fail on demand. */
+    /** A log file as the log uses it ({@link WriteAheadLog.Faults#opener} opens them). */
     interface LogFile extends AutoCloseable {
         void write(ByteBuffer bytes, long position) throws IOException;
 
@@ -34,7 +34,7 @@ final class WalSegments {
         void close() throws IOException;
     }
 
-    /** Opens a log file for writing (created if missing). */
+    /** Opens a log file for writing (created if missing): {@link #FILES}, or a test's that fail on demand. */
     interface Opener {
         LogFile open(Path path) throws IOException;
     }

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +25,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes are applied one at a time; each write command, as applied, is appended to the log under the same
  * lock, so the log holds them in the order they took effect. A writer is answered once the log is synced past
- * its command. A checkpoint stores whole commands in the H2 file, with the number of the last one it holds;
- * segments wholly before it are then deleted. After a crash the commands logged after the checkpoint are
- * applied again, in order, before the server listens. Replaying a command on the state it was first applied
- * to gives the same state: every write the ledger sends names its documents by key, and the driver gives
- * inserted documents their ids.
+ * its command. A checkpoint ({@link Checkpoints}) stores whole commands in the H2 file, with the number of the
+ * last one it holds; segments wholly before it are then deleted. After a crash the commands logged after the
+ * checkpoint are applied again, in order, before the server listens. Replaying a command on the state it was
+ * first applied to gives the same state: every write the ledger sends names its documents by key, and the
+ * driver gives inserted documents their ids.
  *
  * <p>Reads take no lock, so they may see a write whose command is not synced yet. A read is answered only once
  * every write that had started before it ended is durable: a client never sees what a crash can take back.
@@ -49,21 +48,31 @@ final class WriteAheadLog implements AutoCloseable {
         void apply(String database, Document command);
     }
 
-    /**
-     * The log's settings: the size of its segments, how its files are opened, and whether a checkpoint first
-     * checks the file system has room for it (off only to test what a checkpoint that runs out of space does).
-     */
-    record Options(long segmentBytes, WalSegments.Opener opener, boolean checkpointSpaceCheck) {
+    /** The log's settings: the size of its segments, and the faults a test injects ({@link Faults#NONE} otherwise). */
+    record Options(long segmentBytes, Faults faults) {
         static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
 
-        Options(long segmentBytes, WalSegments.Opener opener) {
-            this(segmentBytes, opener, true);
+        Options(long segmentBytes) {
+            this(segmentBytes, Faults.NONE);
         }
 
         static Options defaults() {
             String configured = System.getenv("WAL_SEGMENT_BYTES");
-            long bytes = configured == null || configured.isBlank() ? DEFAULT_SEGMENT_BYTES : Long.parseLong(configured.trim());
-            return new Options(bytes, WalSegments.FILES);
+            return new Options(configured == null || configured.isBlank() ? DEFAULT_SEGMENT_BYTES : Long.parseLong(configured.trim()));
+        }
+    }
+
+    /**
+     * The log's fault-injection points, for tests only: how its files are opened (a test's fail to write or sync
+     * on demand), and whether a checkpoint first checks that the file system has room for it (a test turns the
+     * check off to make a checkpoint run out of space).
+     */
+    record Faults(WalSegments.Opener opener, boolean checkpointSpaceCheck) {
+        static final Faults NONE = new Faults(WalSegments.FILES, true);
+        static final Faults NO_CHECKPOINT_SPACE_CHECK = new Faults(WalSegments.FILES, false);
+
+        static Faults opening(WalSegments.Opener opener) {
+            return new Faults(opener, true);
         }
     }
 
@@ -71,23 +80,16 @@ final class WriteAheadLog implements AutoCloseable {
     enum Mode { START, REPAIR }
 
     private static final Logger log = LoggerFactory.getLogger(WriteAheadLog.class);
-    private static final String CHECKPOINT_MAP = "_wal";
-    private static final String CHECKPOINT_KEY = "checkpoint";
     private static final long CHECKPOINT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long CHECKPOINT_AT_BYTES = 64L << 20;
     private static final long RETRY_MILLIS = 1000;
-    /** What a checkpoint needs beyond the pages it writes: H2's chunk headers, its layout map, slack. */
-    private static final long CHECKPOINT_MARGIN = 1L << 20;
     private static final long IDLE_BEFORE_COMPACTING_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final int TARGET_FILL_RATE = 80;
-    private static final int COMPACT_BYTES = 16 << 20;
     private static final long SLOW_CHECKPOINT_MILLIS = 50;
     private static final int BATCH_BYTES = 1 << 16;
     private static final int KEEP_BATCH_BYTES = 1 << 20;
 
     private final MVStore store;
-    private final String storeName;
-    private final MVMap<String, Long> checkpoints;
+    private final Checkpoints checkpoints;
     private final WalSegments segments;
     private final ReentrantLock apply = new ReentrantLock();
     private final Object monitor = new Object();
@@ -95,13 +97,12 @@ final class WriteAheadLog implements AutoCloseable {
     private final Thread allocator;
     private final ByteBuf scratch = Unpooled.buffer(1 << 16);
     private final WalRecovery.Loss repaired;
-    private final boolean checkpointSpaceCheck;
 
     // guarded by monitor
     private long started;
     private long durable;
     private ByteBuf pending = Unpooled.buffer(BATCH_BYTES);
-    /** the batch last written, cleared for reuse: a fresh buffer for every sync was most of the syncer's memory zeroing */
+    /** the batch last written, cleared for reuse: a sync allocates no buffer of its own */
     private ByteBuf spareBatch;
     private long pendingUpTo;
     /** where in the pending batch the records placed in the spare segment begin, or -1 */
@@ -143,10 +144,8 @@ final class WriteAheadLog implements AutoCloseable {
      */
     WriteAheadLog(MVStore store, Path dir, Options options, Mode mode, Replay replay, Function<String, Long> keptEnd) {
         this.store = store;
-        this.storeName = store.getFileStore() == null ? "the store" : Path.of(store.getFileStore().getFileName()).getFileName().toString();
-        this.segments = new WalSegments(dir, options.segmentBytes(), options.opener());
-        this.checkpointSpaceCheck = options.checkpointSpaceCheck();
-        this.checkpoints = store.openMap(CHECKPOINT_MAP);
+        this.segments = new WalSegments(dir, options.segmentBytes(), options.faults().opener());
+        this.checkpoints = new Checkpoints(store, segments, options.faults().checkpointSpaceCheck(), this::halt);
         this.repaired = recover(mode, replay, keptEnd);
         this.syncer = new Thread(this::syncLoop, "write-ahead-log");
         syncer.setDaemon(true);
@@ -346,21 +345,6 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** A failure's message, with its root cause's where that says more (H2 wraps "No space left on device"). */
-    private static String reason(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e || root.getMessage() == null ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
-    }
-
-    boolean halted() {
-        synchronized (monitor) {
-            return halted != null;
-        }
-    }
-
     /** After {@link #close}: whether the last checkpoint holds everything applied, so the store may be closed normally. */
     boolean checkpointedAll() {
         synchronized (monitor) {
@@ -543,21 +527,13 @@ final class WriteAheadLog implements AutoCloseable {
             // everything up to here is in the log: its writers (and readers) need not wait for the checkpoint
             markDurable(upTo);
             lastCheckpointNanos = System.nanoTime();
-            long needed = store.getUnsavedMemory() + CHECKPOINT_MARGIN;
-            long usable = checkpointSpaceCheck ? segments.usableSpace() : Long.MAX_VALUE;
-            if (usable < needed) {
-                block("the checkpoint of " + storeName + " needs about " + needed + " bytes, the file system has " + usable);
+            String noRoom = checkpoints.noRoom();
+            if (noRoom != null) {
+                block(noRoom);
                 return;
             }
-            checkpoints.put(CHECKPOINT_KEY, upTo);
-            try {
-                store.commit();
-            } catch (RuntimeException e) {
-                // H2 closes a store whose commit failed: nothing more can be read or stored in it
-                halt("a checkpoint of " + storeName + " failed (" + reason(e) + ")", e);
-                throw e;
-            }
-            unblock("the checkpoint of");
+            checkpoints.store(upTo);
+            unblock(Checkpoints.NO_ROOM);
         } finally {
             apply.unlock();
         }
@@ -565,12 +541,7 @@ final class WriteAheadLog implements AutoCloseable {
         if (held >= SLOW_CHECKPOINT_MILLIS) {
             log.info("a checkpoint held writes up for {} ms (up to command {})", held, upTo);
         }
-        try {
-            store.sync();
-        } catch (RuntimeException e) {
-            halt("a sync of " + storeName + " failed (" + reason(e) + ")", e);
-            throw e;
-        }
+        checkpoints.sync();
         checkpointed = upTo;
         bytesSinceCheckpoint = 0;
         deleteClosedSegments();
@@ -603,25 +574,11 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Rewrites sparse chunks, if the file system has room for that; writes wait meanwhile, for at most a few seconds. */
+    /** Rewrites sparse chunks ({@link Checkpoints#compact}); writes wait meanwhile, for at most a few seconds. */
     private void compact() {
         apply.lock();
         try {
-            int before = store.getFillRate();
-            if (before < TARGET_FILL_RATE && segments.usableSpace() > 4L * COMPACT_BYTES) {
-                long start = System.nanoTime();
-                while (store.compact(TARGET_FILL_RATE, COMPACT_BYTES)
-                        && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
-                    store.commit();
-                }
-                store.commit();
-                store.sync();
-                log.info("compacted the store while idle: fill rate {} % -> {} % in {} ms", before, store.getFillRate(),
-                        (System.nanoTime() - start) / 1_000_000);
-            }
-        } catch (RuntimeException e) {
-            halt("a compaction of " + storeName + " failed (" + reason(e) + ")", e);
-            throw e;
+            checkpoints.compact();
         } finally {
             apply.unlock();
         }
@@ -671,7 +628,7 @@ final class WriteAheadLog implements AutoCloseable {
      * a torn tail is dropped (and said), damage refuses the start (or, repairing, is moved aside).
      */
     private WalRecovery.Loss recover(Mode mode, Replay replay, Function<String, Long> keptEnd) {
-        long checkpoint = checkpoints.getOrDefault(CHECKPOINT_KEY, 0L);
+        long checkpoint = checkpoints.last();
         List<Path> found = segments.list();
         WalRecovery recovery = WalRecovery.read(found, checkpoint);
         if (recovery.loss != null && recovery.loss.checkpointDamaged) {
@@ -705,11 +662,9 @@ final class WriteAheadLog implements AutoCloseable {
             if (recovery.tornAt != null && loss == null) {
                 zeroTornTail(recovery.tornAt, recovery.tornBytes);
             }
-            long needed = store.getUnsavedMemory() + CHECKPOINT_MARGIN;
+            long needed = checkpoints.needed();
             if (segments.usableSpace() >= needed) {
-                checkpoints.put(CHECKPOINT_KEY, last);
-                store.commit();
-                store.sync();
+                checkpoints.storeRecovered(last);
                 checkpointed = last;
                 if (loss != null) {
                     // what precedes the damage is in the checkpoint now; the segments are kept for whoever wants
@@ -726,11 +681,10 @@ final class WriteAheadLog implements AutoCloseable {
                 }
             } else {
                 if (loss != null) {
-                    throw new IOException("disk full: no room for the repair's checkpoint of " + storeName
+                    throw new IOException("disk full: no room for the repair's checkpoint of " + checkpoints.name()
                             + " (about " + needed + " bytes); nothing was changed");
                 }
-                blocked = "the checkpoint of " + storeName + " needs about " + needed + " bytes, the file system has "
-                        + segments.usableSpace();
+                blocked = Checkpoints.noRoom(checkpoints.name(), needed, segments.usableSpace());
                 for (Path segment : found) {
                     closedSegments.add(new Closed(segment, last));
                 }
@@ -790,7 +744,7 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Why writes are refused for want of space now, or null. */
+    /** Why writes are refused for want of space now, or null ({@link DurableBackend#refusing}). */
     String refusing() {
         synchronized (monitor) {
             return blocked != null ? blocked : refusing ? allocationFailure : null;

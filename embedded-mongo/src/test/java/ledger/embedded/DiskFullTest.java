@@ -139,7 +139,7 @@ class DiskFullTest {
             server.waitFor();
             Files.deleteIfExists(filler);
         }
-        EmbeddedMongo restarted = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES, WalSegments.FILES));
+        EmbeddedMongo restarted = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES));
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + restarted.address().getPort())) {
             List<Long> stored = WalFixture.ids(client.getDatabase("ledger").getCollection("rows").find().into(new ArrayList<>()));
             assertThat(stored).containsExactlyInAnyOrderElementsOf(acknowledged);
@@ -159,7 +159,7 @@ class DiskFullTest {
         Path filler = mount.resolve("filler-checkpoint");
         Set<Long> acknowledged = new HashSet<>();
         EmbeddedMongo embedded = EmbeddedMongo.start(dataDir, "127.0.0.1", 0,
-                new WriteAheadLog.Options(SEGMENT_BYTES, WalSegments.FILES, false));
+                new WriteAheadLog.Options(SEGMENT_BYTES, WriteAheadLog.Faults.NO_CHECKPOINT_SPACE_CHECK));
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + embedded.address().getPort())) {
             MongoCollection<Document> rows = client.getDatabase("ledger").getCollection("rows");
             rows.insertOne(WalFixture.row(0));
@@ -186,7 +186,7 @@ class DiskFullTest {
             embedded.stop();
             Files.deleteIfExists(filler);
         }
-        EmbeddedMongo restarted = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES, WalSegments.FILES));
+        EmbeddedMongo restarted = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES));
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + restarted.address().getPort())) {
             List<Long> stored = WalFixture.ids(client.getDatabase("ledger").getCollection("rows").find().into(new ArrayList<>()));
             assertThat(stored).containsAll(acknowledged);

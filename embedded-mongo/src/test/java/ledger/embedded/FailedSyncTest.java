@@ -49,7 +49,7 @@ class FailedSyncTest {
                 }
             };
         };
-        EmbeddedMongo embedded = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(1 << 20, opener));
+        EmbeddedMongo embedded = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(1 << 20, WriteAheadLog.Faults.opening(opener)));
         String segment;
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + embedded.address().getPort())) {
             MongoCollection<Document> rows = client.getDatabase("ledger").getCollection("rows");

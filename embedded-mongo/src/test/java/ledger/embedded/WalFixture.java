@@ -37,7 +37,7 @@ final class WalFixture {
     }
 
     static WriteAheadLog.Options options() {
-        return new WriteAheadLog.Options(SEGMENT_BYTES, WalSegments.FILES);
+        return new WriteAheadLog.Options(SEGMENT_BYTES);
     }
 
     static long firstPosition(long ticket) {

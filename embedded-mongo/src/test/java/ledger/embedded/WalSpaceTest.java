@@ -71,7 +71,7 @@ class WalSpaceTest {
 
     @Test
     void whenNoSegmentCanBeAllocatedWritesAreRefusedBeforeTheyAreAppliedAndResumeOnceOneCan() {
-        EmbeddedMongo embedded = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES, opener));
+        EmbeddedMongo embedded = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES, WriteAheadLog.Faults.opening(opener)));
         Set<Long> acknowledged = new HashSet<>();
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + embedded.address().getPort())) {
             MongoCollection<Document> rows = client.getDatabase("ledger").getCollection("rows");
@@ -113,7 +113,7 @@ class WalSpaceTest {
 
     @Test
     void anAppendThatRunsOutOfSpaceIsWrittenAgainInPlaceAndNothingHalfWrittenStays() throws Exception {
-        EmbeddedMongo embedded = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES, opener));
+        EmbeddedMongo embedded = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES, WriteAheadLog.Faults.opening(opener)));
         Set<Long> acknowledged = new HashSet<>();
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + embedded.address().getPort())) {
             MongoCollection<Document> rows = client.getDatabase("ledger").getCollection("rows");
@@ -153,7 +153,7 @@ class WalSpaceTest {
     }
 
     private static void assertAllThere(Path dataDir, Set<Long> acknowledged) {
-        EmbeddedMongo restarted = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES, WalSegments.FILES));
+        EmbeddedMongo restarted = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(SEGMENT_BYTES));
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + restarted.address().getPort())) {
             List<Long> stored = WalFixture.ids(client.getDatabase("ledger").getCollection("rows").find().into(new ArrayList<>()));
             assertThat(stored).containsExactlyInAnyOrderElementsOf(acknowledged);

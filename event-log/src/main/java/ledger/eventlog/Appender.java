@@ -34,7 +34,7 @@ final class Appender {
     private final MongoCollection<Document> commits;
     private final LogEnd end;
     private final HashChain chain;
-    /** Lets a test hold an append back between taking its position and inserting. */
+    /** {@link MongoEventLog.Builder#beforeInsert}: nothing in production. */
     private final LongConsumer beforeInsert;
     private final ThreadLocal<long[]> lastAppended = new ThreadLocal<>();
     private final Object appendLock = new Object();
@@ -112,12 +112,7 @@ final class Appender {
 
         /** The commit's document at {@code position}, each event with its hash chained on from {@code previous}. */
         Document at(long position, byte[] previous) {
-            byte[] h = previous;
-            for (int i = 0; i < entries.size(); i++) {
-                h = records.get(i).hash(h, position + i);
-                CommitLayout.putHash(entries.get(i), h);
-            }
-            lastHash = h;
+            lastHash = HashChain.chain(position, entries, records, previous);
             return CommitLayout.commit(position, entries, stream, key, hash);
         }
     }

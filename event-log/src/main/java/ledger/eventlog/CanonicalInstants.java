@@ -13,7 +13,7 @@ import java.time.LocalDate;
  * Reads an instant written as the log writes them ({@code 2014-03-02T10:15:00Z}, with up to nine digits of
  * fraction) by arithmetic, and anything else as Jackson's own {@link InstantDeserializer} does, with its answers and
  * its errors. Every event carries an instant, and Jackson's way (the JDK's ISO_INSTANT formatter, which builds a
- * formatter of its own on every parse) took a third of the CPU of reading the log back in a replay's profile.
+ * formatter of its own on every parse) is costly where the log is read back whole.
  */
 final class CanonicalInstants extends StdScalarDeserializer<Instant> {
 

@@ -4,6 +4,7 @@ import ledger.logbundle.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
@@ -201,66 +202,14 @@ final class CommitLayout {
 
     /** A commit's events as stored, every field, read in one pass by the driver's binary reader. */
     static StoredCommit storedEvents(RawBsonDocument commit) {
-        long first = 0;
-        List<String[]> fields = new ArrayList<>(1);
-        List<Long> sequences = new ArrayList<>(1);
-        List<byte[]> hashes = new ArrayList<>(1);
-        try (BsonReader reader = new BsonBinaryReader(commit.getByteBuffer().asNIO())) {
-            reader.readStartDocument();
-            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-                String name = reader.readName();
-                if (name.equals(ID)) {
-                    first = readStoredLong(reader);
-                } else if (name.equals(EVENTS)) {
-                    reader.readStartArray();
-                    while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-                        String[] event = new String[8]; // id, aggType, agg, type, rev, ts, payload, meta
-                        Long seq = null;
-                        byte[] hash = null;
-                        reader.readStartDocument();
-                        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-                            String field = reader.readName();
-                            int slot = switch (field) {
-                                case EVENT_ID -> 0;
-                                case AGGREGATE_TYPE -> 1;
-                                case AGGREGATE -> 2;
-                                case TYPE -> 3;
-                                case REVISION -> 4;
-                                case TIMESTAMP -> 5;
-                                case PAYLOAD -> 6;
-                                case META -> 7;
-                                case SEQUENCE -> 8;
-                                case HASH -> 9;
-                                default -> -1;
-                            };
-                            BsonType type = reader.getCurrentBsonType();
-                            if (slot == 8 && (type == BsonType.INT32 || type == BsonType.INT64 || type == BsonType.DOUBLE)) {
-                                seq = readStoredLong(reader);
-                            } else if (slot == 9 && type == BsonType.BINARY) {
-                                hash = reader.readBinaryData().getData();
-                            } else if (slot >= 0 && slot < 8 && type == BsonType.STRING) {
-                                event[slot] = reader.readString();
-                            } else {
-                                reader.skipValue();
-                            }
-                        }
-                        reader.readEndDocument();
-                        fields.add(event);
-                        sequences.add(seq);
-                        hashes.add(hash);
-                    }
-                    reader.readEndArray();
-                } else {
-                    reader.skipValue();
-                }
-            }
+        Walked walked = walk(commit, STORED);
+        List<StoredEvent> events = new ArrayList<>(walked.events().size());
+        for (int i = 0; i < walked.events().size(); i++) {
+            WalkedEvent e = walked.events().get(i);
+            events.add(new StoredEvent(walked.first() + i, e.eventId(), e.aggregateType(), e.aggregateId(), e.sequence(),
+                    e.type(), e.revision(), e.timestamp(), e.payload(), e.meta(), e.hash()));
         }
-        List<StoredEvent> events = new ArrayList<>(fields.size());
-        for (int i = 0; i < fields.size(); i++) {
-            String[] f = fields.get(i);
-            events.add(new StoredEvent(first + i, f[0], f[1], f[2], sequences.get(i), f[3], f[4], f[5], f[6], f[7], hashes.get(i)));
-        }
-        return new StoredCommit(first, events);
+        return new StoredCommit(walked.first(), events);
     }
 
     /**
@@ -280,43 +229,116 @@ final class CommitLayout {
 
     /** {@link #loggedEvents} by the driver's reader. */
     static List<LoggedEvent> loggedEventsRead(RawBsonDocument commit, Payloads payloads) {
+        Walked walked = walk(commit, LOGGED);
+        List<LoggedEvent> events = new ArrayList<>(walked.events().size());
+        for (int i = 0; i < walked.events().size(); i++) {
+            WalkedEvent e = walked.events().get(i);
+            byte[] json = e.payload() == null ? null : e.payload().getBytes(StandardCharsets.UTF_8);
+            long seq = e.sequence() == null ? 0 : e.sequence();
+            events.add(new LoggedEvent(walked.first() + i, e.aggregateId(), seq,
+                    payloads.read(e.type(), e.revision(), json, 0, json == null ? 0 : json.length)));
+        }
+        return events;
+    }
+
+    /**
+     * How a driver reader takes a commit's numbers, {@code _id} and each event's {@code seq} (null: none): the
+     * ordered read and the scan have always failed, and read an odd {@code seq}, differently.
+     */
+    private interface Numbers {
+        long first(BsonReader reader);
+
+        Long sequence(BsonReader reader);
+    }
+
+    /** The ordered read's: a {@code seq} that is not a number is none; an {@code _id} that is not, an IllegalStateException. */
+    private static final Numbers STORED = new Numbers() {
+        @Override
+        public long first(BsonReader reader) {
+            return readLong(reader, IllegalStateException::new);
+        }
+
+        @Override
+        public Long sequence(BsonReader reader) {
+            BsonType type = reader.getCurrentBsonType();
+            if (type == BsonType.INT32 || type == BsonType.INT64 || type == BsonType.DOUBLE) {
+                return readLong(reader, IllegalStateException::new);
+            }
+            reader.skipValue();
+            return null;
+        }
+    };
+
+    /** The scan's: a null {@code seq} is 0; any other value that is not a number, an EventStoreException. */
+    private static final Numbers LOGGED = new Numbers() {
+        @Override
+        public long first(BsonReader reader) {
+            return readLong(reader, EventStoreException::new);
+        }
+
+        @Override
+        public Long sequence(BsonReader reader) {
+            if (reader.getCurrentBsonType() == BsonType.NULL) {
+                reader.readNull();
+                return 0L;
+            }
+            return readLong(reader, EventStoreException::new);
+        }
+    };
+
+    /** A commit as the driver's reader walks it, its events' fields not yet made events. */
+    private record Walked(long first, List<WalkedEvent> events) {
+    }
+
+    /** An event's string fields (in {@link #walkEvent}'s slots), its {@code seq} and its hash. */
+    private record WalkedEvent(String[] fields, Long sequence, byte[] hash) {
+        String eventId() {
+            return fields[0];
+        }
+
+        String aggregateType() {
+            return fields[1];
+        }
+
+        String aggregateId() {
+            return fields[2];
+        }
+
+        String type() {
+            return fields[3];
+        }
+
+        String revision() {
+            return fields[4];
+        }
+
+        String timestamp() {
+            return fields[5];
+        }
+
+        String payload() {
+            return fields[6];
+        }
+
+        String meta() {
+            return fields[7];
+        }
+    }
+
+    /** One pass over the raw bytes: RawBsonDocument.asBsonReader would first decode the whole document. */
+    private static Walked walk(RawBsonDocument commit, Numbers numbers) {
         long first = 0;
-        List<String[]> fields = new ArrayList<>(1);
-        List<Long> sequences = new ArrayList<>(1);
-        // a binary reader over the raw bytes: RawBsonDocument.asBsonReader would first decode the whole document
+        List<WalkedEvent> events = new ArrayList<>(1);
         try (BsonReader reader = new BsonBinaryReader(commit.getByteBuffer().asNIO())) {
             reader.readStartDocument();
             while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
                 String name = reader.readName();
                 if (name.equals(ID)) {
-                    first = readLong(reader);
+                    first = numbers.first(reader);
                 } else if (name.equals(EVENTS)) {
                     reader.readStartArray();
                     while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-                        String[] event = new String[4]; // agg, type, rev, payload
-                        long seq = 0;
-                        reader.readStartDocument();
-                        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-                            String field = reader.readName();
-                            int slot = switch (field) {
-                                case AGGREGATE -> 0;
-                                case TYPE -> 1;
-                                case REVISION -> 2;
-                                case PAYLOAD -> 3;
-                                case SEQUENCE -> 4;
-                                default -> -1;
-                            };
-                            if (slot == 4) {
-                                seq = reader.getCurrentBsonType() == BsonType.NULL ? readNull(reader) : readLong(reader);
-                            } else if (slot >= 0 && reader.getCurrentBsonType() == BsonType.STRING) {
-                                event[slot] = reader.readString();
-                            } else {
-                                reader.skipValue();
-                            }
-                        }
-                        reader.readEndDocument();
-                        fields.add(event);
-                        sequences.add(seq);
+                        events.add(walkEvent(reader, numbers));
                     }
                     reader.readEndArray();
                 } else {
@@ -324,37 +346,49 @@ final class CommitLayout {
                 }
             }
         }
-        List<LoggedEvent> events = new ArrayList<>(fields.size());
-        for (int i = 0; i < fields.size(); i++) {
-            String[] f = fields.get(i);
-            byte[] json = f[3] == null ? null : f[3].getBytes(StandardCharsets.UTF_8);
-            events.add(new LoggedEvent(first + i, f[0], sequences.get(i), payloads.read(f[1], f[2], json, 0, json == null ? 0 : json.length)));
+        return new Walked(first, events);
+    }
+
+    private static WalkedEvent walkEvent(BsonReader reader, Numbers numbers) {
+        String[] fields = new String[8];
+        Long seq = null;
+        byte[] hash = null;
+        reader.readStartDocument();
+        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+            String field = reader.readName();
+            int slot = switch (field) {
+                case EVENT_ID -> 0;
+                case AGGREGATE_TYPE -> 1;
+                case AGGREGATE -> 2;
+                case TYPE -> 3;
+                case REVISION -> 4;
+                case TIMESTAMP -> 5;
+                case PAYLOAD -> 6;
+                case META -> 7;
+                default -> -1;
+            };
+            BsonType type = reader.getCurrentBsonType();
+            if (field.equals(SEQUENCE)) {
+                seq = numbers.sequence(reader);
+            } else if (field.equals(HASH) && type == BsonType.BINARY) {
+                hash = reader.readBinaryData().getData();
+            } else if (slot >= 0 && type == BsonType.STRING) {
+                fields[slot] = reader.readString();
+            } else {
+                reader.skipValue();
+            }
         }
-        return events;
+        reader.readEndDocument();
+        return new WalkedEvent(fields, seq, hash);
     }
 
-    private static long readLong(BsonReader reader) {
+    private static long readLong(BsonReader reader, Function<String, RuntimeException> failure) {
         return switch (reader.getCurrentBsonType()) {
             case INT32 -> reader.readInt32();
             case INT64 -> reader.readInt64();
             case DOUBLE -> (long) reader.readDouble();
-            default -> throw new EventStoreException("not a number in the log: " + reader.getCurrentBsonType());
+            default -> throw failure.apply("not a number in the log: " + reader.getCurrentBsonType());
         };
-    }
-
-    /** {@link #readLong} as the ordered read has always failed on a commit it cannot read. */
-    private static long readStoredLong(BsonReader reader) {
-        return switch (reader.getCurrentBsonType()) {
-            case INT32 -> reader.readInt32();
-            case INT64 -> reader.readInt64();
-            case DOUBLE -> (long) reader.readDouble();
-            default -> throw new IllegalStateException("not a number in the log: " + reader.getCurrentBsonType());
-        };
-    }
-
-    private static long readNull(BsonReader reader) {
-        reader.readNull();
-        return 0;
     }
 
     /**

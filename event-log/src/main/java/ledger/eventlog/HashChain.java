@@ -56,43 +56,57 @@ final class HashChain {
             }
         }
         while (true) {
-            List<Long> window = LogEnd.range(from.position() + 1, LogEnd.TAIL_WINDOW);
-            Map<Long, Document> found = new HashMap<>();
-            for (Document d : settledCommits.find(new Document(CommitLayout.ID, new Document("$in", window)))) {
-                found.put(CommitLayout.first(d), d);
+            Window window = chainWindow(from, LogEnd.TAIL_WINDOW);
+            for (Document commit : window.rechained()) {
+                // every process computes the same hashes: writing them again changes nothing
+                commits.replaceOne(new Document(CommitLayout.ID, commit.get(CommitLayout.ID)), commit);
             }
-            ChainEnd cursor = from;
-            Document commit;
-            while ((commit = found.get(cursor.position() + 1)) != null) {
-                cursor = chainOver(commit, cursor.hash());
+            if (window.atEnd()) {
+                end.reached(window.reached().position());
+                return window.reached();
             }
-            if (cursor.position() == from.position() || cursor.position() < window.get(window.size() - 1)) {
-                end.reached(cursor.position());
-                return cursor;
-            }
-            from = cursor;
+            from = window.reached();
         }
     }
 
-    /** The commit's end and the hash there, its missing hashes computed from {@code previous} and stored. */
-    private ChainEnd chainOver(Document commit, byte[] previous) {
-        long first = CommitLayout.first(commit);
-        List<Document> events = CommitLayout.events(commit);
-        byte[] last = CommitLayout.hash(events.get(events.size() - 1));
-        if (last != null && events.stream().allMatch(CommitLayout::hasHash)) {
-            return new ChainEnd(first + events.size() - 1, last);
-        }
-        byte[] h = chain(first, events, previous);
-        // every process computes the same hashes: writing them again changes nothing
-        commits.replaceOne(new Document(CommitLayout.ID, commit.get(CommitLayout.ID)), commit);
-        return new ChainEnd(first + events.size() - 1, h);
+    /** Where one step of a walk got to, the commits it gave hashes (still to be written), and whether the log ends there. */
+    private record Window(ChainEnd reached, List<Document> rechained, boolean atEnd) {
     }
 
-    /** Computes and puts the hashes of a commit's events from {@code previous}; answers the last. */
-    private static byte[] chain(long first, List<Document> events, byte[] previous) {
+    /**
+     * One step of a walk (and of the backfill): the commits stored in the {@code size} positions after
+     * {@code from}, followed while each starts where the one before ended; those without hashes get them put.
+     */
+    private Window chainWindow(ChainEnd from, int size) {
+        List<Long> window = LogEnd.range(from.position() + 1, size);
+        Map<Long, Document> found = new HashMap<>();
+        for (Document d : settledCommits.find(new Document(CommitLayout.ID, new Document("$in", window)))) {
+            found.put(CommitLayout.first(d), d);
+        }
+        ChainEnd cursor = from;
+        List<Document> rechained = new ArrayList<>();
+        Document commit;
+        while ((commit = found.get(cursor.position() + 1)) != null) {
+            long first = cursor.position() + 1;
+            List<Document> events = CommitLayout.events(commit);
+            byte[] last = CommitLayout.hash(events.get(events.size() - 1));
+            if (last == null || !events.stream().allMatch(CommitLayout::hasHash)) {
+                last = chain(first, events, events.stream().map(CommitLayout::record).toList(), cursor.hash());
+                rechained.add(commit);
+            }
+            cursor = new ChainEnd(first + events.size() - 1, last);
+        }
+        return new Window(cursor, rechained, cursor.position() < window.get(window.size() - 1));
+    }
+
+    /**
+     * Puts on each event the chain's hash at its position ({@code first} on), chained on from {@code previous}
+     * over the events' {@code records}; answers the last.
+     */
+    static byte[] chain(long first, List<Document> events, List<LogRecord> records, byte[] previous) {
         byte[] h = previous;
         for (int i = 0; i < events.size(); i++) {
-            h = CommitLayout.stored(first + i, events.get(i)).record().hash(h, first + i);
+            h = records.get(i).hash(h, first + i);
             CommitLayout.putHash(events.get(i), h);
         }
         return h;
@@ -100,7 +114,7 @@ final class HashChain {
 
     /** The commit ending at {@code position} and its last event's stored hash; null when there is none. */
     private ChainEnd endAt(long position) {
-        Document commit = commitHolding(position);
+        Document commit = LogEnd.commitHolding(commits, position);
         if (commit == null) {
             return null;
         }
@@ -110,25 +124,12 @@ final class HashChain {
         return first + events.size() - 1 == position && h != null ? new ChainEnd(position, h) : null;
     }
 
-    /** The commit that holds the event at {@code position}; null when none does. */
-    private Document commitHolding(long position) {
-        List<Long> window = LogEnd.range(Math.max(1, position - CommitLayout.MAX_EVENTS_PER_COMMIT + 1),
-                (int) Math.min(position, CommitLayout.MAX_EVENTS_PER_COMMIT));
-        for (Document d : commits.find(new Document(CommitLayout.ID, new Document("$in", window)))) {
-            long start = CommitLayout.first(d);
-            if (start <= position && position < start + CommitLayout.size(d)) {
-                return d;
-            }
-        }
-        return null;
-    }
-
     /** The hash stored with the event at {@code position} ({@code hash(0)} for 0); empty when there is none. */
     Optional<byte[]> storedHashAt(long position) {
         if (position == 0) {
             return Optional.of(LogRecord.ZERO);
         }
-        Document commit = commitHolding(position);
+        Document commit = LogEnd.commitHolding(commits, position);
         if (commit == null) {
             return Optional.empty();
         }
@@ -155,35 +156,22 @@ final class HashChain {
         long started = System.nanoTime();
         long computed = 0;
         while (true) {
-            List<Long> window = LogEnd.range(chained.position() + 1, BACKFILL_WINDOW);
-            Map<Long, Document> found = new HashMap<>();
-            for (Document d : settledCommits.find(new Document(CommitLayout.ID, new Document("$in", window)))) {
-                found.put(CommitLayout.first(d), d);
-            }
+            Window window = chainWindow(chained, BACKFILL_WINDOW);
             List<WriteModel<Document>> writes = new ArrayList<>();
-            Document commit;
-            while ((commit = found.get(chained.position() + 1)) != null) {
-                List<Document> events = CommitLayout.events(commit);
-                long first = chained.position() + 1;
-                if (events.stream().allMatch(CommitLayout::hasHash)) {
-                    chained = new ChainEnd(first + events.size() - 1, CommitLayout.hash(events.get(events.size() - 1)));
-                    continue;
-                }
-                byte[] h = chain(first, events, chained.hash());
-                computed += events.size();
+            for (Document commit : window.rechained()) {
+                computed += CommitLayout.events(commit).size();
                 writes.add(new ReplaceOneModel<>(new Document(CommitLayout.ID, commit.get(CommitLayout.ID)), commit));
-                chained = new ChainEnd(first + events.size() - 1, h);
             }
             if (!writes.isEmpty()) {
                 commits.bulkWrite(writes, new BulkWriteOptions().ordered(false));
             }
-            boolean atEnd = chained.position() < window.get(window.size() - 1);
+            chained = window.reached();
             Document progress = new Document("through", chained.position()).append("hash", new Binary(chained.hash()));
-            if (atEnd) {
+            if (window.atEnd()) {
                 progress.append("complete", true);
             }
             meta.updateOne(new Document("_id", STATE_ID), new Document("$set", progress), new UpdateOptions().upsert(true));
-            if (atEnd) {
+            if (window.atEnd()) {
                 break;
             }
         }

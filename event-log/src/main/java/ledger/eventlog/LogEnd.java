@@ -122,6 +122,23 @@ final class LogEnd {
         }
     }
 
+    /** The positions a commit holding {@code position} may start at: a commit holds at most {@link CommitLayout#MAX_EVENTS_PER_COMMIT}. */
+    static List<Long> startsOfCommitsHolding(long position) {
+        return range(Math.max(1, position - CommitLayout.MAX_EVENTS_PER_COMMIT + 1),
+                (int) Math.min(position, CommitLayout.MAX_EVENTS_PER_COMMIT));
+    }
+
+    /** The commit that holds the event at {@code position}; null when none does. */
+    static Document commitHolding(MongoCollection<Document> commits, long position) {
+        for (Document d : commits.find(new Document(CommitLayout.ID, new Document("$in", startsOfCommitsHolding(position))))) {
+            long start = CommitLayout.first(d);
+            if (start <= position && position < start + CommitLayout.size(d)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     /** {@code count} consecutive positions from {@code from}: an exact {@code $in} on {@code _id}, which the embedded server answers from its index. */
     static List<Long> range(long from, int count) {
         List<Long> ids = new ArrayList<>(count);

@@ -234,16 +234,8 @@ final class LogStream {
     }
 
     private Instant timestampAt(long position) {
-        List<Long> window = LogEnd.range(Math.max(1, position - CommitLayout.MAX_EVENTS_PER_COMMIT + 1),
-                (int) Math.min(position, CommitLayout.MAX_EVENTS_PER_COMMIT));
-        Instant result = null;
-        for (Document d : commits.find(new Document(CommitLayout.ID, new Document("$in", window)))) {
-            long start = CommitLayout.first(d);
-            int n = CommitLayout.size(d);
-            if (start <= position && position < start + n) {
-                result = Instant.parse(CommitLayout.timestamp(CommitLayout.events(d).get((int) (position - start))));
-            }
-        }
-        return result;
+        Document commit = LogEnd.commitHolding(commits, position);
+        return commit == null ? null
+                : Instant.parse(CommitLayout.timestamp(CommitLayout.events(commit).get((int) (position - CommitLayout.first(commit)))));
     }
 }

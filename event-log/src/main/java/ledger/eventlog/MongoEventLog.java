@@ -54,10 +54,7 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     private final BundleInsert bundles;
     private final PayloadDecoder payloads;
     private final LogStream stream;
-    /** Lets a test hold an append back between taking its position and inserting. */
-    volatile LongConsumer beforeInsert = position -> { };
-    /** Commits that arrive early are held back up to this many; beyond, the missing ones are looked up directly. */
-    volatile int reorderLimit = 20_000;
+    private final int reorderLimit;
 
     protected MongoEventLog(Builder builder) {
         super(builder);
@@ -67,7 +64,8 @@ public class MongoEventLog extends AbstractEventStorageEngine {
         MongoCollection<Document> meta = database.getCollection("event_log_meta");
         this.end = new LogEnd(settledCommits, meta);
         this.chain = new HashChain(commits, settledCommits, meta, end);
-        this.appender = new Appender(commits, end, chain, position -> beforeInsert.accept(position));
+        this.appender = new Appender(commits, end, chain, builder.beforeInsert);
+        this.reorderLimit = builder.reorderLimit;
         this.keys = new IdempotencyKeys(commits);
         this.bundles = new BundleInsert(commits, end, getEventSerializer());
         this.payloads = new PayloadDecoder(getEventSerializer());
@@ -161,7 +159,10 @@ public class MongoEventLog extends AbstractEventStorageEngine {
     public record Imported(long position, byte[] hash) {
     }
 
-    /** Stores events of another log at their positions, with their hash, timestamp and metadata as given. */
+    /**
+     * Stores events of another log at their positions, with their hash, timestamp and metadata as given: the
+     * import's insert without a bundle, for tests only (stored commits to pin, a write during an import).
+     */
     void insertImported(List<StoredEvent> events) {
         bundles.insert(events);
     }
@@ -309,9 +310,26 @@ public class MongoEventLog extends AbstractEventStorageEngine {
 
     public static final class Builder extends AbstractEventStorageEngine.Builder {
         private MongoDatabase database;
+        private LongConsumer beforeInsert = position -> { };
+        private int reorderLimit = 20_000;
 
         public Builder database(MongoDatabase database) {
             this.database = database;
+            return this;
+        }
+
+        /**
+         * The fault-injection point, for tests only: runs with the position an append took, before it inserts
+         * (a test holds an append back there). Nothing runs there otherwise.
+         */
+        Builder beforeInsert(LongConsumer hook) {
+            this.beforeInsert = hook;
+            return this;
+        }
+
+        /** Commits that arrive early are held back up to this many; beyond, the missing ones are looked up directly. */
+        Builder reorderLimit(int limit) {
+            this.reorderLimit = limit;
             return this;
         }
 

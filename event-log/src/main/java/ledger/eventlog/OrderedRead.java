@@ -123,12 +123,8 @@ final class OrderedRead<T> {
     private void lookUpUntil(long end) {
         while (next < end && next <= to) {
             int count = (int) Math.min(WINDOW, end - next);
-            List<Long> ids = new ArrayList<>(count);
-            for (long i = 0; i < count; i++) {
-                ids.add(next + i);
-            }
             Map<Long, RawBsonDocument> found = new HashMap<>();
-            for (RawBsonDocument d : commits.find(new Document(CommitLayout.ID, new Document("$in", ids)), RawBsonDocument.class)) {
+            for (RawBsonDocument d : commits.find(new Document(CommitLayout.ID, new Document("$in", LogEnd.range(next, count))), RawBsonDocument.class)) {
                 found.put(d.get(CommitLayout.ID).asNumber().longValue(), d);
             }
             long windowEnd = next + count;
@@ -144,11 +140,8 @@ final class OrderedRead<T> {
 
     /** The commit that holds {@code from}. */
     private Commit startingCommit() {
-        List<Long> ids = new ArrayList<>();
-        for (long p = Math.max(1, from - CommitLayout.MAX_EVENTS_PER_COMMIT + 1); p <= from; p++) {
-            ids.add(p);
-        }
-        for (RawBsonDocument d : commits.find(new Document(CommitLayout.ID, new Document("$in", ids)), RawBsonDocument.class)) {
+        Document holding = new Document(CommitLayout.ID, new Document("$in", LogEnd.startsOfCommitsHolding(from)));
+        for (RawBsonDocument d : commits.find(holding, RawBsonDocument.class)) {
             Commit commit = decode(d);
             if (commit.first() <= from && from < commit.first() + commit.events().size()) {
                 return commit;

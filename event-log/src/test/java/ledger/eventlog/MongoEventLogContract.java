@@ -238,14 +238,10 @@ abstract class MongoEventLogContract {
      */
     @Test
     void aHeldBackAppendIsNeitherSkippedNorReordered() throws Exception {
-        MongoEventLog slow = newLog();
-        MongoEventLog fast = newLog();
-        MongoEventLog reader = newLog();
-        fast.appendEvents(List.of(received("first")));
         CountDownLatch tookPosition = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean held = new AtomicBoolean();
-        slow.beforeInsert = position -> {
+        MongoEventLog slow = TestMongo.eventLog(database, builder -> builder.beforeInsert(position -> {
             if (held.compareAndSet(false, true)) {
                 tookPosition.countDown();
                 try {
@@ -254,7 +250,10 @@ abstract class MongoEventLogContract {
                     Thread.currentThread().interrupt();
                 }
             }
-        };
+        }));
+        MongoEventLog fast = newLog();
+        MongoEventLog reader = newLog();
+        fast.appendEvents(List.of(received("first")));
         CompletableFuture<Void> slowAppend = CompletableFuture.runAsync(() -> slow.appendEvents(List.of(received("held"))));
         assertThat(tookPosition.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -486,8 +485,7 @@ abstract class MongoEventLogContract {
         for (int i = stored.size() - 1; i >= 0; i--) {
             commits.insertOne(stored.get(i));
         }
-        MongoEventLog reversed = newLog();
-        reversed.reorderLimit = 5;
+        MongoEventLog reversed = TestMongo.eventLog(database, builder -> builder.reorderLimit(5));
         assertThat(verifyChain(reversed)).isEqualTo(end);
         List<Long> positions = new ArrayList<>();
         reversed.readInOrder(100, 130, e -> e, (e, same) -> positions.add(e.position()));
@@ -499,9 +497,9 @@ abstract class MongoEventLogContract {
         long holeAt = ((Number) stored.get(40).get("_id")).longValue();
         commits.deleteOne(new org.bson.Document("_id", holeAt));
         for (int limit : new int[] {5, 20_000}) {
-            reversed.reorderLimit = limit;
+            MongoEventLog limited = TestMongo.eventLog(database, builder -> builder.reorderLimit(limit));
             positions.clear();
-            assertThatThrownBy(() -> reversed.readInOrder(1, head, e -> e, (e, same) -> positions.add(e.position())))
+            assertThatThrownBy(() -> limited.readInOrder(1, head, e -> e, (e, same) -> positions.add(e.position())))
                     .isInstanceOfSatisfying(MongoEventLog.LogHole.class, h -> assertThat(h.position()).isEqualTo(holeAt));
             assertThat(positions).containsExactlyElementsOf(java.util.stream.LongStream.range(1, holeAt).boxed().toList());
         }

@@ -25,11 +25,17 @@ public final class TestMongo {
 
     /** An event log on the database, with the services' serializer settings. */
     public static MongoEventLog eventLog(com.mongodb.client.MongoDatabase database) {
+        return eventLog(database, builder -> builder);
+    }
+
+    /** {@link #eventLog(com.mongodb.client.MongoDatabase)}, its builder given {@code options} (a test's hooks) too. */
+    static MongoEventLog eventLog(com.mongodb.client.MongoDatabase database,
+                                  java.util.function.UnaryOperator<MongoEventLog.Builder> options) {
         org.axonframework.serialization.json.JacksonSerializer serializer = org.axonframework.serialization.json.JacksonSerializer.builder()
                 .objectMapper(new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules()
                         .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS))
                 .build();
-        return MongoEventLog.builder().database(database).eventSerializer(serializer).snapshotSerializer(serializer).build();
+        return options.apply(MongoEventLog.builder().database(database).eventSerializer(serializer).snapshotSerializer(serializer)).build();
     }
 
     /** A connection string with a fresh database, on MONGODB_URI or the in-process server. */

@@ -1,14 +1,11 @@
 package ledger.query;
 
 import ledger.access.KnownFault;
+import ledger.access.RetryLater;
 import ledger.eventlog.store.StoreHealth;
 import ledger.eventlog.store.StoreRefusal;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 
 /**
  * A request whose write the store refused (its disk full: 507; halted: 503), answered as such with a
@@ -20,15 +17,8 @@ class StoreFaults {
 
     @Bean
     KnownFault storeRefusals(StoreHealth store) {
-        return fault -> store.report(fault).map(refusal -> {
-            HttpStatusCode status = HttpStatusCode.valueOf(refusal.status());
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, importing() ? importStopped(refusal) : refusal.detail());
-            problem.setTitle(refusal.title());
-            problem.setProperty("reason", refusal.reason());
-            ErrorResponseException answer = new ErrorResponseException(status, problem, null);
-            answer.getHeaders().set(HttpHeaders.RETRY_AFTER, Integer.toString(refusal.retryAfterSeconds()));
-            return answer;
-        }).orElse(null);
+        return fault -> store.report(fault).map(refusal -> RetryLater.answer(refusal.status(), refusal.title(),
+                importing() ? importStopped(refusal) : refusal.detail(), refusal.reason(), refusal.retryAfterSeconds())).orElse(null);
     }
 
     /** An import stores its bundle in many inserts: one refused leaves those before it stored. */
