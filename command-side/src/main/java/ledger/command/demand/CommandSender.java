@@ -63,7 +63,7 @@ class CommandSender {
         }
         // A receipt is first sent as the receipt of a new demand, which reads nothing from the log: the common case.
         // A demand received before makes it collide on the log's stream key (or it is refused); then the receipt
-        // is sent as it is, judged against the demand as the log has it, exactly as it always was.
+        // is sent as it is, judged against the demand as the log has it.
         Object sending = command instanceof ReceiveDemand receipt ? ReceiveNewDemand.of(receipt) : command;
         boolean rechecked = false;
         for (int attempt = 1; ; attempt++) {

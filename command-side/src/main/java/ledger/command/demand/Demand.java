@@ -36,8 +36,8 @@ import org.axonframework.spring.stereotype.Aggregate;
  * state changes only in the event sourcing handlers. A refused command applies nothing, so it stores nothing.
  *
  * <p>Every instant recorded of a demand is at or after its receipt: a due date, a disposition, an order, a notice.
- * A correction of {@code receivedAt} that would put the receipt after one already logged is refused (409), as a
- * disposition before the receipt always was; a later deadline may be set first.
+ * A correction of {@code receivedAt} that would put the receipt after one already logged is refused (409), as is a
+ * disposition before the receipt; a later deadline may be set first.
  *
  * <p>A command's required fields are never null here: the command API refuses a body without them ({@link CommandBody}).
  */

@@ -163,9 +163,9 @@ class DemandController {
 
     /**
      * A command's answer: {@code 201}, {@code {"demandId","position"}} and, for a receipt, the demand's
-     * {@code Location}. Written straight to the response: Spring's message converters (content negotiation,
-     * Jackson for a two-field object) cost more than the rest of answering. A repeat that stored nothing (the same
-     * Idempotency-Key and body, or a receipt's same body) answers as the first time did, plus
+     * {@code Location}. Written straight to the response: Spring's message converters (content negotiation, Jackson
+     * for a two-field object) cost more than the rest of answering (docs/benchmarks.md). A repeat that stored nothing
+     * (the same Idempotency-Key and body, or a receipt's same body) answers as the first time did, plus
      * {@code Idempotent-Replayed: true}, so a client that resends (an import run again) can tell what it stored.
      */
     record Created(String demandId, long position, boolean receipt, boolean replayed) {
