@@ -274,8 +274,8 @@ public class AccessConfiguration {
             }
             String allow = String.join(", ", named.stream().map(HttpMethod::name).toList());
             response.setHeader(HttpHeaders.ALLOW, allow);
-            write(response, request, HttpStatus.METHOD_NOT_ALLOWED,
-                    request.getMethod() + " is not allowed at " + request.getRequestURI() + "; these are: " + allow, null, "method");
+            write(response, request, HttpStatus.METHOD_NOT_ALLOWED, ErrorAnswers.notAllowed(request.getMethod(), request.getRequestURI(), allow),
+                    null, "method");
         }
 
         /** Through the sides' one writer of problem details, {@code field} and {@code requiredRoles} where given. */

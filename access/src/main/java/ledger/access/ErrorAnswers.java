@@ -153,6 +153,11 @@ class ErrorAnswers {
         return "nothing is served at " + path;
     }
 
+    /** The detail of a 405 that knows the methods allowed (its {@code Allow} header). */
+    static String notAllowed(String method, String path, String allow) {
+        return method + " is not allowed at " + path + "; these are: " + allow;
+    }
+
     /**
      * After every other resolver: a fault a side knows ({@link KnownFault}), a body over the limit, else an internal
      * error, answered 500 with the id of its one log line.

@@ -63,8 +63,8 @@ final class ExceptionAnswers extends ResponseEntityExceptionHandler {
         String path = request.getRequestURI();
         if (ex instanceof HttpRequestMethodNotSupportedException e) {
             Collection<HttpMethod> allowed = e.getSupportedHttpMethods() == null ? List.of() : e.getSupportedHttpMethods();
-            problem.setDetail(e.getMethod() + " is not allowed on " + path + "; allowed: "
-                    + allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
+            problem.setDetail(ErrorAnswers.notAllowed(e.getMethod(), path,
+                    allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "))));
             problem.setProperty("field", "method");
         } else if (ex instanceof HttpMediaTypeNotSupportedException e) {
             problem.setDetail("the body must be " + types(e.getSupportedMediaTypes()) + " (the Content-Type header), not "
