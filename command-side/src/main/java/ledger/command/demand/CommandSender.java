@@ -35,7 +35,8 @@ class CommandSender {
 
     Created send(String demandId, CommandKind kind, Object command, String key) {
         if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
-            throw new DemandRefused.InvalidField("Idempotency-Key", "the Idempotency-Key header must be 1 to " + MAX_KEY_LENGTH + " characters");
+            throw new DemandRefused.InvalidField("Idempotency-Key",
+                    "the Idempotency-Key header must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
         String requestHash = key == null ? null : RequestHash.of(kind.hashed(), command);
         // A key is looked up only when the command does not simply succeed: a first-time command (the usual case, an
