@@ -1,11 +1,9 @@
 package ledger.access;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -130,10 +128,10 @@ public class AccessConfiguration {
     }
 
     @Bean
-    SecurityFilterChain ledgerSecurity(HttpSecurity http, AccessRules rules, AuthenticationManagerResolver<HttpServletRequest> bearerTokens,
-                                       ObjectMapper mapper) throws Exception {
+    SecurityFilterChain ledgerSecurity(HttpSecurity http, AccessRules rules, AuthenticationManagerResolver<HttpServletRequest> bearerTokens)
+            throws Exception {
         DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
-        Refusals refusals = new Refusals(rules, resolver, mapper);
+        Refusals refusals = new Refusals(rules, resolver);
         AuthorizationManager<RequestAuthorizationContext> decision = (authentication, context) -> {
             HttpServletRequest request = context.getRequest();
             if (request.getDispatcherType() == DispatcherType.ERROR) {
@@ -221,7 +219,7 @@ public class AccessConfiguration {
     }
 
     /** The answers to refused requests: problem details, and one WARN per failed authentication. */
-    private record Refusals(AccessRules rules, DefaultBearerTokenResolver resolver, ObjectMapper mapper) {
+    private record Refusals(AccessRules rules, DefaultBearerTokenResolver resolver) {
 
         void unauthenticated(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
             String presented;
@@ -235,7 +233,7 @@ public class AccessConfiguration {
                         request.getRequestURI(), request.getRemoteAddr(), unavailable.getCause().getMessage());
                 response.setHeader(HttpHeaders.RETRY_AFTER, "5");
                 write(response, request, HttpStatus.SERVICE_UNAVAILABLE,
-                        "the identity provider could not be reached to check this JWT; try again shortly", null);
+                        "the identity provider could not be reached to check this JWT; try again shortly", null, null);
                 return;
             }
             String detail;
@@ -248,7 +246,7 @@ public class AccessConfiguration {
                         request.getRemoteAddr(), TokensFile.sha256(presented).substring(0, 8));
             }
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ledger\"");
-            write(response, request, HttpStatus.UNAUTHORIZED, detail, null);
+            write(response, request, HttpStatus.UNAUTHORIZED, detail, null, null);
         }
 
         /** What follows "Bearer " in an Authorization header the resolver refused as malformed. */
@@ -264,47 +262,33 @@ public class AccessConfiguration {
                 return;
             }
             List<String> required = rule.get().roles().stream().map(Role::id).sorted().toList();
-            write(response, request, HttpStatus.FORBIDDEN, "this request needs one of the roles " + String.join(", ", required), required);
+            write(response, request, HttpStatus.FORBIDDEN, "this request needs one of the roles " + String.join(", ", required), required, null);
         }
 
         /** A request no rule names: its path with the methods the rules name for it (405), or a path none names (404). */
         private void unnamed(HttpServletRequest request, HttpServletResponse response) throws IOException {
             Set<HttpMethod> named = rules.methodsNaming(request);
             if (named.isEmpty()) {
-                write(response, request, HttpStatus.NOT_FOUND, "nothing is served at " + request.getRequestURI(), null, "path");
+                write(response, request, HttpStatus.NOT_FOUND, ErrorAnswers.nothingAt(request.getRequestURI()), null, "path");
                 return;
             }
             String allow = String.join(", ", named.stream().map(HttpMethod::name).toList());
             response.setHeader(HttpHeaders.ALLOW, allow);
-            write(response, request, HttpStatus.METHOD_NOT_ALLOWED,
-                    request.getMethod() + " is not allowed at " + request.getRequestURI() + "; these are: " + allow, null, "method");
+            write(response, request, HttpStatus.METHOD_NOT_ALLOWED, ErrorAnswers.notAllowed(request.getMethod(), request.getRequestURI(), allow),
+                    null, "method");
         }
 
-        private void write(HttpServletResponse response, HttpServletRequest request, HttpStatus status, String detail,
-                           List<String> requiredRoles) throws IOException {
-            write(response, request, status, detail, requiredRoles, null);
-        }
-
-        private void write(HttpServletResponse response, HttpServletRequest request, HttpStatus status, String detail,
-                           List<String> requiredRoles, String field) throws IOException {
-            Map<String, Object> problem = new LinkedHashMap<>();
-            problem.put("type", "about:blank");
-            problem.put("title", status.getReasonPhrase());
-            problem.put("status", status.value());
-            problem.put("detail", detail);
-            problem.put("instance", request.getRequestURI());
+        /** Through the sides' one writer of problem details, {@code field} and {@code requiredRoles} where given. */
+        private static void write(HttpServletResponse response, HttpServletRequest request, HttpStatus status, String detail,
+                                  List<String> requiredRoles, String field) throws IOException {
+            Map<String, Object> properties = new LinkedHashMap<>();
             if (field != null) {
-                problem.put("field", field);
+                properties.put("field", field);
             }
             if (requiredRoles != null) {
-                problem.put("requiredRoles", requiredRoles);
+                properties.put("requiredRoles", requiredRoles);
             }
-            byte[] body = mapper.writeValueAsBytes(problem);
-            response.setStatus(status.value());
-            response.setContentType("application/problem+json");
-            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
+            ProblemAnswer.write(response, status.value(), ProblemAnswer.title(status.value()), detail, request.getRequestURI(), properties);
         }
     }
 

@@ -59,11 +59,6 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 class ErrorAnswers {
 
-    /** The side's name in answers: "command side", "query side". */
-    private static String side(String application) {
-        return application.replace("ledger-", "").replace('-', ' ');
-    }
-
     /**
      * Spring Security's firewall refuses a path with {@code ..}, {@code //}, {@code ;}, an encoded {@code /},
      * {@code \}, {@code .} or {@code %}, a control character, or an unknown method, before authentication: a 400,
@@ -116,13 +111,13 @@ class ErrorAnswers {
     }
 
     @Bean
-    ErrorPath errorPath(@Value("${spring.application.name}") String application, ObjectProvider<KnownFault> faults) {
-        return new ErrorPath(side(application), faults);
+    ErrorPath errorPath(ObjectProvider<KnownFault> faults) {
+        return new ErrorPath(faults);
     }
 
     @Bean
-    ExceptionAnswers exceptionAnswers(@Value("${spring.application.name}") String application) {
-        return new ExceptionAnswers(side(application));
+    ExceptionAnswers exceptionAnswers() {
+        return new ExceptionAnswers();
     }
 
     @Bean
@@ -153,8 +148,14 @@ class ErrorAnswers {
         };
     }
 
-    static String nothingAt(String path, String side) {
-        return "there is nothing at " + path + " on the " + side + " (its API is described at /v3/api-docs)";
+    /** The detail of every 404 for a path: no access rule names it, or nothing is mapped to it. */
+    static String nothingAt(String path) {
+        return "nothing is served at " + path;
+    }
+
+    /** The detail of a 405 that knows the methods allowed (its {@code Allow} header). */
+    static String notAllowed(String method, String path, String allow) {
+        return method + " is not allowed at " + path + "; these are: " + allow;
     }
 
     /**

@@ -4,7 +4,6 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.stereotype.Controller;
@@ -16,27 +15,22 @@ import org.springframework.web.bind.annotation.RequestMapping;
  */
 @Controller
 final class ErrorPath implements ErrorController {
-    private final String side;
     private final ObjectProvider<KnownFault> faults;
 
-    ErrorPath(String side, ObjectProvider<KnownFault> faults) {
-        this.side = side;
+    ErrorPath(ObjectProvider<KnownFault> faults) {
         this.faults = faults;
     }
 
     @RequestMapping("${server.error.path:${error.path:/error}}")
     void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        // only ever an error dispatch, which sets the status: no access rule names the error path, so no request reaches it
+        int status = (Integer) request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri == null ? request.getRequestURI() : uri.toString();
         if (response.isCommitted()) {
             return;
         }
         response.resetBuffer();
-        if (!(code instanceof Integer status)) { // asked for by name
-            ProblemAnswer.write(response, 404, "Not Found", ErrorAnswers.nothingAt(path, side), path, Map.of("field", "path"));
-            return;
-        }
         Throwable fault = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         if (fault != null) {
             ErrorAnswers.LastResort.answer(request, response, fault, faults, path);
@@ -44,7 +38,7 @@ final class ErrorPath implements ErrorController {
         }
         String detail = switch (status) {
             case 400 -> "the request is malformed";
-            case 404 -> ErrorAnswers.nothingAt(path, side);
+            case 404 -> ErrorAnswers.nothingAt(path);
             case 405 -> request.getMethod() + " is not allowed on " + path;
             case 413 -> "the body is larger than this side accepts";
             default -> ProblemAnswer.title(status);

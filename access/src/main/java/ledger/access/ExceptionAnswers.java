@@ -38,11 +38,6 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  */
 @RestControllerAdvice
 final class ExceptionAnswers extends ResponseEntityExceptionHandler {
-    private final String side;
-
-    ExceptionAnswers(String side) {
-        this.side = side;
-    }
 
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
@@ -68,8 +63,8 @@ final class ExceptionAnswers extends ResponseEntityExceptionHandler {
         String path = request.getRequestURI();
         if (ex instanceof HttpRequestMethodNotSupportedException e) {
             Collection<HttpMethod> allowed = e.getSupportedHttpMethods() == null ? List.of() : e.getSupportedHttpMethods();
-            problem.setDetail(e.getMethod() + " is not allowed on " + path + "; allowed: "
-                    + allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
+            problem.setDetail(ErrorAnswers.notAllowed(e.getMethod(), path,
+                    allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "))));
             problem.setProperty("field", "method");
         } else if (ex instanceof HttpMediaTypeNotSupportedException e) {
             problem.setDetail("the body must be " + types(e.getSupportedMediaTypes()) + " (the Content-Type header), not "
@@ -79,7 +74,7 @@ final class ExceptionAnswers extends ResponseEntityExceptionHandler {
             problem.setDetail("this answer is " + types(e.getSupportedMediaTypes()) + "; the Accept header admits none of these");
             problem.setProperty("field", "Accept");
         } else if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
-            problem.setDetail(ErrorAnswers.nothingAt(path, side));
+            problem.setDetail(ErrorAnswers.nothingAt(path));
             problem.setProperty("field", "path");
         } else if (ex instanceof HttpMessageNotReadableException e) {
             unreadable(e, problem);

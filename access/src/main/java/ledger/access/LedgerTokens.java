@@ -53,7 +53,7 @@ final class LedgerTokens implements AutoCloseable {
         return byHash.get(TokensFile.sha256(token));
     }
 
-    /** How many changed versions of the file were refused since the start. */
+    /** How many changed versions of the file were refused since the start: for tests, which cannot see the watcher's thread. */
     int refusedChanges() {
         return refused.get();
     }

@@ -22,8 +22,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * of command and how it was answered: {@code created} (a 201, an idempotent repeat's too: it answers as the first
  * time), {@code refused} (another 4xx: the request or the demand's rules at fault, nothing stored), {@code conflict}
  * (a 409) or {@code error} (a 5xx). Requests refused by the access rules (401, 403, or 404 and 405 for what no rule
- * names) never reach a command and are counted only with the HTTP server's metrics. Every counter is registered at start, so counting one is a lookup
- * and an increment: the command path is CPU-bound.
+ * names) never reach a command and are counted only with the HTTP server's metrics. Every counter is registered at
+ * start, so counting one is a lookup and an increment: the command path is CPU-bound.
  */
 @Configuration(proxyBeanMethods = false)
 class CommandCounts implements WebMvcConfigurer, HandlerInterceptor {

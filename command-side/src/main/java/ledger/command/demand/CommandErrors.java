@@ -26,8 +26,8 @@ class CommandErrors {
                 "no demand with id " + e.getAggregateIdentifier() + " was ever received", "id");
     }
 
-    @ExceptionHandler(DemandController.IdempotencyKeyReused.class)
-    ProblemDetail keyReused(DemandController.IdempotencyKeyReused e) {
+    @ExceptionHandler(CommandSender.IdempotencyKeyReused.class)
+    ProblemDetail keyReused(CommandSender.IdempotencyKeyReused e) {
         return problem(HttpStatus.UNPROCESSABLE_ENTITY, "Idempotency-Key reused", e.getMessage(), "Idempotency-Key");
     }
 

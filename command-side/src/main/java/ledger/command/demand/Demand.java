@@ -36,8 +36,10 @@ import org.axonframework.spring.stereotype.Aggregate;
  * state changes only in the event sourcing handlers. A refused command applies nothing, so it stores nothing.
  *
  * <p>Every instant recorded of a demand is at or after its receipt: a due date, a disposition, an order, a notice.
- * A correction of {@code receivedAt} that would put the receipt after one already logged is refused (409), as a
- * disposition before the receipt always was; a later deadline may be set first.
+ * A correction of {@code receivedAt} that would put the receipt after one already logged is refused (409), as is a
+ * disposition before the receipt; a later deadline may be set first.
+ *
+ * <p>A command's required fields are never null here: the command API refuses a body without them ({@link CommandBody}).
  */
 @Aggregate(repository = "demandRepository")
 public class Demand {
@@ -49,10 +51,10 @@ public class Demand {
     private DemandReceived receipt;
     private Instant receivedAt;
     private Instant earliestDisposition;
-    private boolean disclosed;
     private boolean closed;
     /** The due date: the receipt's, replaced by every deadline set (counting rule 18). */
     private Instant dueAt;
+    /** The earliest disclosure's occurredAt; null while the demand has none. */
     private Instant firstDisclosure;
     /** The earliest occurredAt of the orders ever recorded: a bound on a correction of receivedAt. */
     private Instant earliestOrder;
@@ -152,7 +154,6 @@ public class Demand {
     /** A due date set or moved; a closed demand takes one too (tracking.md). */
     @CommandHandler
     public void handle(SetDeadline command) {
-        required("dueAt", command.dueAt());
         notBeforeReceipt("dueAt", command.dueAt());
         apply(new DeadlineSet(demandId, command.dueAt()));
     }
@@ -211,7 +212,6 @@ public class Demand {
 
     /** An order's or a notice's occurredAt: a value no demand may have is a 400, unlike a disposition's. */
     private void checkOccurredAt(Instant occurredAt) {
-        required("occurredAt", occurredAt);
         notInTheFuture("occurredAt", occurredAt);
         notBeforeReceipt("occurredAt", occurredAt);
     }
@@ -220,12 +220,6 @@ public class Demand {
         if (instant.isBefore(receivedAt)) {
             throw new DemandRefused.InvalidField(field, field + " " + instant + " is earlier than the demand's receivedAt "
                     + receivedAt);
-        }
-    }
-
-    private static void required(String field, Object value) {
-        if (value == null) {
-            throw new DemandRefused.InvalidField(field, "missing field '" + field + "'");
         }
     }
 
@@ -242,7 +236,7 @@ public class Demand {
 
     private void checkClosingDisposition(Instant occurredAt, String what) {
         checkDisposition(occurredAt, what);
-        if (disclosed) {
+        if (firstDisclosure != null) {
             throw new DemandRefused.Conflict("demandId", "demandId " + demandId
                     + " already had a disclosure: it cannot be " + what);
         }
@@ -309,7 +303,6 @@ public class Demand {
     }
 
     private void disclosedAt(Instant occurredAt) {
-        disclosed = true;
         firstDisclosure = earlier(firstDisclosure, occurredAt);
         disposedAt(occurredAt);
     }
@@ -319,9 +312,7 @@ public class Demand {
     }
 
     private void disposedAt(Instant occurredAt) {
-        if (earliestDisposition == null || occurredAt.isBefore(earliestDisposition)) {
-            earliestDisposition = occurredAt;
-        }
+        earliestDisposition = earlier(earliestDisposition, occurredAt);
     }
 
 }

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Demands come from a cache of the recently commanded ones ({@link RecentDemands}), else from the log, and are
- * built by reflection rather than as Spring prototype beans, which cost more than the rest of a load.
+ * built by reflection rather than as Spring prototype beans, which cost more than the rest of a load (docs/benchmarks.md).
  */
 @Configuration(proxyBeanMethods = false)
 class DemandRepositorySetup {

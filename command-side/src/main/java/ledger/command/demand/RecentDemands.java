@@ -10,7 +10,7 @@ import org.axonframework.common.caching.Cache;
  * events back from the log. A cached demand may be stale when several command-side instances write: its
  * append then collides on the stream key and is re-run on the demand as the log has it (Axon drops the entry
  * when a unit of work rolls back), and a refusal is only ever given on the demand as the log has it
- * ({@link DemandController}).
+ * ({@link CommandSender}).
  */
 final class RecentDemands implements Cache {
 

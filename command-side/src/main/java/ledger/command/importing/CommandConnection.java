@@ -15,9 +15,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One keep-alive HTTP/1.1 connection to the command side, for one worker's POSTs, one at a time. Written by hand
- * because the import shares the machine with the ledger it feeds, and the JDK's client cost it three times the CPU
- * (docs/benchmarks.md). Opened on the first request, and again after a failure or a {@code Connection: close}.
+ * One keep-alive HTTP/1.1 connection to the command side, for one worker's POSTs, one at a time. Written by hand to
+ * spend little CPU on the machine the import shares with the ledger it feeds (the JDK's client: docs/benchmarks.md).
+ * Opened on the first request, and again after a failure or a {@code Connection: close}.
  */
 final class CommandConnection implements AutoCloseable {
 

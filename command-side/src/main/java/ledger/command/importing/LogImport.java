@@ -23,8 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * with an Idempotency-Key of its own ({@link OperatorLog.Contents#key}), so a run that was interrupted, run again,
  * completes it, and a finished one run again stores nothing (the ledger answers a repeat with
  * {@code Idempotent-Replayed}). One demand's commands go in the log's order on one worker, one at a time; workers
- * send in parallel, each on a keep-alive connection of its own. No Spring: the tool starts in a fraction of a
- * second.
+ * send in parallel, each on a keep-alive connection of its own. No Spring, so that the tool starts at once.
  *
  * <p>Exit status: 0 when every line was stored (now or before), 1 when a line was refused (each reported on the
  * error output with its number and the problem), 2 for a wrong invocation or an unreadable file, 3 when the import

@@ -584,6 +584,21 @@ abstract class CommandApiContract {
         assertProblem(post("/api/demands", receipt(due, "US"), "Idempotency-Key", "track-" + due), 422, "Idempotency-Key");
     }
 
+    /** A key of more than 200 characters is refused before the command runs; a body at fault is refused first. */
+    @Test
+    void anIdempotencyKeyOfMoreThan200CharactersIsRefused() throws Exception {
+        String id = received();
+        String longest = id + "k".repeat(200 - id.length());
+        long head = log.headPosition();
+        assertProblem(post(path(id, "subscriber-disclosures"), AT, "Idempotency-Key", longest + "k"), 400, "Idempotency-Key");
+        assertProblem(post(path(newId(), "subscriber-disclosures"), AT, "Idempotency-Key", longest + "k"), 400, "Idempotency-Key");
+        assertProblem(post(path(id, "subscriber-disclosures"), "{\"occurredAt\":\"yesterday\"}", "Idempotency-Key", longest + "k"),
+                400, "occurredAt");
+        assertProblem(post(path(id, "subscriber-disclosures"), "{}", "Idempotency-Key", longest + "k"), 400, "occurredAt");
+        assertThat(log.headPosition()).isEqualTo(head);
+        assertThat(post(path(id, "subscriber-disclosures"), AT, "Idempotency-Key", longest).status()).isEqualTo(201);
+    }
+
     @Autowired
     org.axonframework.commandhandling.gateway.CommandGateway gateway;
 

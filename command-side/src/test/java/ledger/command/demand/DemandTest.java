@@ -23,12 +23,8 @@ import ledger.events.NoDataFound;
 import ledger.events.RejectionReason;
 import ledger.events.SubscriberDataDisclosed;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.test.aggregate.AggregateTestFixture;
-import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.hamcrest.Description;
-import org.hamcrest.Matcher;
 import org.hamcrest.TypeSafeMatcher;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -39,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Every allowed and every forbidden transition of a {@link Demand} (counting rules 1–4 and 7): a refused
  * command applies no event, so it stores nothing.
  */
-class DemandTest {
+class DemandTest extends DemandFixture {
 
     private static final String ID = "FBI-2014-0001";
     private static final Instant RECEIVED_AT = Instant.parse("2014-03-02T10:15:00Z");
@@ -56,19 +52,8 @@ class DemandTest {
     private static final AccountPseudonym ACCOUNT_B = new AccountPseudonym("b".repeat(64));
     private static final List<AccountPseudonym> ACCOUNTS = List.of(ACCOUNT_A);
 
-    private FixtureConfiguration<Demand> fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new AggregateTestFixture<>(Demand.class);
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // helpers
-
-    private static Instant future() {
-        return Instant.now().plus(Duration.ofDays(1));
-    }
 
     private static ReceiveDemand receive() {
         return new ReceiveDemand(ID, RECEIVED_AT, US, AGENCY, LegalProcess.SUBPOENA, ACCOUNTS);
@@ -109,35 +94,6 @@ class DemandTest {
         Object event(Instant occurredAt) {
             return event.apply(ID, occurredAt);
         }
-    }
-
-    /** A refusal of the given kind that names the given field. */
-    private static Matcher<DemandRefused> refused(Class<? extends DemandRefused> kind, String field) {
-        return new TypeSafeMatcher<>() {
-            @Override
-            protected boolean matchesSafely(DemandRefused refusal) {
-                return kind.isInstance(refusal) && field.equals(refusal.field());
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText(kind.getSimpleName() + " on field '" + field + "'");
-            }
-
-            @Override
-            protected void describeMismatchSafely(DemandRefused refusal, Description description) {
-                description.appendText("was " + refusal.getClass().getSimpleName() + " on field '"
-                        + refusal.field() + "': " + refusal.getMessage());
-            }
-        };
-    }
-
-    private static Matcher<DemandRefused> conflict(String field) {
-        return refused(DemandRefused.Conflict.class, field);
-    }
-
-    private static Matcher<DemandRefused> invalid(String field) {
-        return refused(DemandRefused.InvalidField.class, field);
     }
 
     // ---------------------------------------------------------------------------------------------------------

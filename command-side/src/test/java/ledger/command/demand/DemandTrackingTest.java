@@ -25,12 +25,8 @@ import ledger.events.RejectionReason;
 import ledger.events.SubscriberDataDisclosed;
 import ledger.events.UserNotified;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.test.aggregate.AggregateTestFixture;
-import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.hamcrest.Description;
-import org.hamcrest.Matcher;
 import org.hamcrest.TypeSafeMatcher;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -39,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * The tracking commands of a {@link Demand} (tracking.md, counting rules 18–20): due dates, owners, non-disclosure
  * orders and user notices. A refused command applies no event, so it stores nothing.
  */
-class DemandTrackingTest {
+class DemandTrackingTest extends DemandFixture {
 
     private static final String ID = "2025-H2-US-T00001";
     private static final Instant RECEIVED_AT = Instant.parse("2025-07-01T10:00:00Z");
@@ -53,13 +49,6 @@ class DemandTrackingTest {
     private static final Jurisdiction US = new Jurisdiction("US");
     private static final List<AccountPseudonym> ACCOUNTS = List.of(new AccountPseudonym("a".repeat(64)));
 
-    private FixtureConfiguration<Demand> fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new AggregateTestFixture<>(Demand.class);
-    }
-
     private static ReceiveDemand receive(Instant dueAt) {
         return new ReceiveDemand(ID, RECEIVED_AT, US, "FBI", LegalProcess.SUBPOENA, ACCOUNTS, dueAt);
     }
@@ -70,38 +59,6 @@ class DemandTrackingTest {
 
     private static DemandReceived received() {
         return received(null);
-    }
-
-    private static Instant future() {
-        return Instant.now().plus(Duration.ofDays(1));
-    }
-
-    private static Matcher<DemandRefused> refused(Class<? extends DemandRefused> kind, String field) {
-        return new TypeSafeMatcher<>() {
-            @Override
-            protected boolean matchesSafely(DemandRefused refusal) {
-                return kind.isInstance(refusal) && field.equals(refusal.field());
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText(kind.getSimpleName() + " on field '" + field + "'");
-            }
-
-            @Override
-            protected void describeMismatchSafely(DemandRefused refusal, Description description) {
-                description.appendText("was " + refusal.getClass().getSimpleName() + " on field '" + refusal.field()
-                        + "': " + refusal.getMessage());
-            }
-        };
-    }
-
-    private static Matcher<DemandRefused> conflict(String field) {
-        return refused(DemandRefused.Conflict.class, field);
-    }
-
-    private static Matcher<DemandRefused> invalid(String field) {
-        return refused(DemandRefused.InvalidField.class, field);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -16,15 +16,15 @@ import java.util.function.Function;
 import ledger.events.Jurisdiction;
 
 /** A command's JSON body, read field by field so that every refusal names the field at fault. */
-final class RequestBody {
+final class CommandBody {
 
     private final JsonNode node;
 
-    private RequestBody(JsonNode node) {
+    private CommandBody(JsonNode node) {
         this.node = node;
     }
 
-    static RequestBody parse(ObjectMapper mapper, String text, Set<String> allowed) {
+    static CommandBody parse(ObjectMapper mapper, String text, Set<String> allowed) {
         if (text == null || text.isBlank()) {
             throw new DemandRefused.InvalidField("body", "the request has no body; a JSON object is expected");
         }
@@ -46,7 +46,7 @@ final class RequestBody {
                 throw new DemandRefused.InvalidField(name, "unknown field '" + name + "'; expected " + new TreeSet<>(allowed));
             }
         }
-        return new RequestBody(node);
+        return new CommandBody(node);
     }
 
     boolean has(String field) {
