@@ -35,7 +35,7 @@ class ProjectionMonitoring {
      * at most a second ago.
      */
     @Bean
-    MeterBinder projectionGauges(ProjectionTarget figures, LogHead head) {
+    MeterBinder projectionGauges(Generations figures, LogHead head) {
         Readings readings = new Readings(figures, head);
         return registry -> {
             gauge(registry, "ledger.projection.position", "the last log position the served figures include", readings, r -> r.position);
@@ -52,12 +52,12 @@ class ProjectionMonitoring {
 
     /** Both values from one reading, so a scrape's lag is its head minus its position. */
     private static final class Readings {
-        private final ProjectionTarget figures;
+        private final Generations figures;
         private final LogHead head;
         private Reading reading;
         private long readAt;
 
-        Readings(ProjectionTarget figures, LogHead head) {
+        Readings(Generations figures, LogHead head) {
             this.figures = figures;
             this.head = head;
         }
@@ -65,7 +65,7 @@ class ProjectionMonitoring {
         synchronized Reading get() {
             long now = System.nanoTime();
             if (reading == null || now - readAt >= 1_000_000_000L) {
-                long position = figures.store().position();
+                long position = figures.served().position();
                 // read after the position, so the head is never the older of the two (but for LogHead's second)
                 long headPosition = head.position();
                 reading = new Reading(position, Math.max(0, headPosition - position));

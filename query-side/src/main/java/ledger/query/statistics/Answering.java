@@ -9,7 +9,7 @@ import ledger.query.audit.LogRecounter;
 import ledger.query.audit.Periods;
 import ledger.query.figures.Period;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
+import ledger.query.projection.Generations;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
@@ -34,12 +34,12 @@ final class Answering {
      * The projected counts of a period, or with {@code asOf} those of exactly the events at or before that
      * position (counting rule 12), recounted from the log.
      */
-    static FiguresStore.Snapshot counts(ProjectionTarget figures, LogRecounter recounter, Period period, String asOf) {
+    static FiguresStore.Snapshot counts(Generations figures, LogRecounter recounter, Period period, String asOf) {
         if (asOf != null) {
             long reached = Math.min(StatisticsController.position(asOf), recounter.head());
             return new FiguresStore.Snapshot(reached, recounter.upTo(reached).counts(period), true);
         }
-        FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
+        FiguresStore.Snapshot snapshot = figures.served().snapshot(period);
         if (!snapshot.byLegalProcess()) {
             throw Problems.figuresBeingRebuilt();
         }

@@ -8,7 +8,7 @@ import ledger.query.figures.HandlingFigures;
 import ledger.query.figures.HandlingRow;
 import ledger.query.figures.Period;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
+import ledger.query.projection.Generations;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,11 +22,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class HandlingController {
 
-    private final ProjectionTarget figures;
+    private final Generations figures;
     private final LogRecounter recounter;
     private final ObjectMapper mapper;
 
-    HandlingController(ProjectionTarget figures, LogRecounter recounter, ObjectMapper mapper) {
+    HandlingController(Generations figures, LogRecounter recounter, ObjectMapper mapper) {
         this.figures = figures;
         this.recounter = recounter;
         this.mapper = mapper;

@@ -9,7 +9,7 @@ import ledger.query.audit.LogRecounter;
 import ledger.query.figures.LegalProcessFigures;
 import ledger.query.figures.Period;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
+import ledger.query.projection.Generations;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,11 +21,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class LegalProcessController {
 
-    private final ProjectionTarget figures;
+    private final Generations figures;
     private final LogRecounter recounter;
     private final ObjectMapper mapper;
 
-    LegalProcessController(ProjectionTarget figures, LogRecounter recounter, ObjectMapper mapper) {
+    LegalProcessController(Generations figures, LogRecounter recounter, ObjectMapper mapper) {
         this.figures = figures;
         this.recounter = recounter;
         this.mapper = mapper;

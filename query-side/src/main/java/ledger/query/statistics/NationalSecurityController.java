@@ -9,7 +9,7 @@ import ledger.query.audit.LogRecounter;
 import ledger.query.figures.NationalSecurityReport;
 import ledger.query.figures.Period;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
+import ledger.query.projection.Generations;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
@@ -26,12 +26,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class NationalSecurityController {
 
-    private final ProjectionTarget figures;
+    private final Generations figures;
     private final LogRecounter recounter;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    NationalSecurityController(ProjectionTarget figures, LogRecounter recounter, ObjectMapper mapper, Clock clock) {
+    NationalSecurityController(Generations figures, LogRecounter recounter, ObjectMapper mapper, Clock clock) {
         this.figures = figures;
         this.recounter = recounter;
         this.mapper = mapper;

@@ -9,7 +9,7 @@ import ledger.query.figures.Period;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
+import ledger.query.projection.Generations;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,12 +22,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class StatisticsController {
 
-    private final ProjectionTarget figures;
+    private final Generations figures;
     private final LogRecounter recounter;
 
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    StatisticsController(ProjectionTarget figures, LogRecounter recounter, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    StatisticsController(Generations figures, LogRecounter recounter, com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.figures = figures;
         this.recounter = recounter;
         this.mapper = mapper;
@@ -84,7 +84,7 @@ class StatisticsController {
     private final java.util.Map<Period, java.util.concurrent.atomic.AtomicBoolean> refreshing = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Answers refresh(Period period, Answers cached, long now) {
-        FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
+        FiguresStore.Snapshot snapshot = figures.served().snapshot(period);
         PeriodFigures read = snapshot.figures();
         Answers fresh = cached != null && cached.position == snapshot.position() && cached.figures.digest().equals(read.digest())
                 ? cached.readAgainAt(now) : new Answers(period, snapshot.position(), read, now);
