@@ -39,6 +39,7 @@ import ledger.logbundle.LogRecord;
 import ledger.query.audit.Recount;
 import ledger.query.figures.DemandState;
 import ledger.query.figures.Period;
+import ledger.query.log.Repairs;
 import ledger.logbundle.BundleBroken;
 import ledger.logbundle.BundleEvents;
 import ledger.logbundle.BundleReader;
@@ -425,6 +426,7 @@ public final class BackupTool {
             }
             pinned.computeIfAbsent(at, p -> new ArrayList<>()).add(report);
         }
+        List<Repairs.Repair> known = repairs.stream().map(Repairs.Repair::of).toList();
         Recount recount = new Recount();
         BundleEvents events = new BundleEvents();
         Progress progress = new Progress(name + ": checking the copy", position, terminal, err);
@@ -438,7 +440,7 @@ public final class BackupTool {
                 }
                 for (Document report : pinned.getOrDefault(record.position(), List.of())) {
                     Object logHash = report.get("logHash");
-                    if (logHash != null && !logHash.equals(LogRecord.text(record.hash())) && !droppedByRepair(report, repairs)) {
+                    if (logHash != null && !logHash.equals(LogRecord.text(record.hash())) && !BackupRecords.droppedByRepair(report, known)) {
                         throw new Stop(FAILED, "report " + report.get("_id") + " pins " + logHash + " at position " + record.position()
                                 + ", where the bundle has " + LogRecord.text(record.hash()));
                     }
@@ -480,21 +482,6 @@ public final class BackupTool {
             super(message, null, false, false);
             this.line = line;
         }
-    }
-
-    private static boolean droppedByRepair(Document report, List<Document> repairs) {
-        long position = ((Number) report.get("position")).longValue();
-        for (Document repair : repairs) {
-            if (repair.get("droppedFrom") instanceof Number from && position >= from.longValue()) {
-                Object at = repair.get("repairedAt");
-                Object publishedAt = report.get("publishedAt");
-                if (!(at instanceof java.util.Date date) || !(publishedAt instanceof String published)
-                        || Instant.parse(published).isBefore(date.toInstant())) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** The manifest, and every file it names there with its SHA-256: a folder without one is a backup that did not finish. */
