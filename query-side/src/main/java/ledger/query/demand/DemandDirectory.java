@@ -71,12 +71,12 @@ final class DemandDirectory implements SmartLifecycle {
 
         /** Its place in the queue: still waiting for a response (outcome pending), by due date; null when answered. */
         Timeline.Slot queueSlot() {
-            return outcome() == Outcome.PENDING ? new Timeline.Slot(tracking.dueAt(), demandId()) : null;
+            return outcome() == Outcome.PENDING ? new Timeline.Slot(state.dueAt(), demandId()) : null;
         }
 
         /** Its place among the notices that may become due; null when none can (yet) for ever. */
         Timeline.Slot noticeSlot() {
-            Instant since = tracking.noticePossibleSince();
+            Instant since = tracking.noticePossibleSince(state.nonDisclosureOrder());
             return since == null ? null : new Timeline.Slot(since, demandId());
         }
 
