@@ -2,8 +2,11 @@ package ledger.query.statistics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import ledger.query.Problems;
 import ledger.query.audit.LogRecounter;
 import ledger.query.audit.Periods;
@@ -12,13 +15,22 @@ import ledger.query.projection.FiguresStore;
 import ledger.query.projection.Generations;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
 
 /** What the tables' endpoints share: the period of a path, the counts as projected or as of a position, the answer. */
+@Component
 final class Answering {
 
     static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
 
-    private Answering() {
+    private final Generations figures;
+    private final LogRecounter recounter;
+    private final ObjectMapper mapper;
+
+    Answering(Generations figures, LogRecounter recounter, ObjectMapper mapper) {
+        this.figures = figures;
+        this.recounter = recounter;
+        this.mapper = mapper;
     }
 
     /** The period of {@code 2014-H1} or {@code 2014-H1.csv}. */
@@ -34,7 +46,7 @@ final class Answering {
      * The projected counts of a period, or with {@code asOf} those of exactly the events at or before that
      * position (counting rule 12), recounted from the log.
      */
-    static FiguresStore.Snapshot counts(Generations figures, LogRecounter recounter, Period period, String asOf) {
+    FiguresStore.Snapshot counts(Period period, String asOf) {
         if (asOf != null) {
             long reached = Math.min(StatisticsController.position(asOf), recounter.head());
             return new FiguresStore.Snapshot(reached, recounter.upTo(reached).counts(period), true);
@@ -46,16 +58,29 @@ final class Answering {
         return snapshot;
     }
 
-    static ResponseEntity<byte[]> csv(String csv, long position, String digest) {
-        return ResponseEntity.ok().contentType(CSV).header("X-Log-Position", Long.toString(position))
-                .header("ETag", "\"" + digest + "\"").body(csv.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static ResponseEntity<byte[]> json(ObjectMapper mapper, Map<String, Object> body) {
+    /**
+     * A table's answer: its canonical CSV when the path ends in {@code .csv}, else JSON of the period, the position
+     * and the digest followed by what {@code fields} adds (its rows, its total).
+     */
+    ResponseEntity<byte[]> table(HttpServletRequest request, Period period, long position, String csv, String digest,
+                                 Consumer<Map<String, Object>> fields) {
+        if (csv(request.getRequestURI())) {
+            return csv(csv.getBytes(StandardCharsets.UTF_8), position, digest);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("period", period.toString());
+        body.put("position", position);
+        body.put("digest", digest);
+        fields.accept(body);
         try {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static ResponseEntity<byte[]> csv(byte[] csv, long position, String digest) {
+        return ResponseEntity.ok().contentType(CSV).header("X-Log-Position", Long.toString(position))
+                .header("ETag", "\"" + digest + "\"").body(csv);
     }
 }

@@ -3,8 +3,6 @@ package ledger.query.statistics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import ledger.query.Problems;
-import ledger.query.audit.LogRecounter;
-import ledger.query.audit.Periods;
 import ledger.query.figures.Period;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
@@ -23,13 +21,12 @@ import org.springframework.web.bind.annotation.RestController;
 class StatisticsController {
 
     private final Generations figures;
-    private final LogRecounter recounter;
-
+    private final Answering answering;
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    StatisticsController(Generations figures, LogRecounter recounter, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    StatisticsController(Generations figures, Answering answering, com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.figures = figures;
-        this.recounter = recounter;
+        this.answering = answering;
         this.mapper = mapper;
     }
 
@@ -40,18 +37,16 @@ class StatisticsController {
     @GetMapping("/api/statistics/{period}")
     ResponseEntity<byte[]> statistics(@PathVariable("period") String requested,
                                       @RequestParam(name = "asOf", required = false) String asOf) {
-        boolean csv = requested.endsWith(".csv");
-        Period period = Periods.parse(csv ? requested.substring(0, requested.length() - 4) : requested);
+        Period period = Answering.period(requested);
         Answers answers;
         if (asOf == null) {
             answers = recent(period);
         } else {
-            FiguresStore.Snapshot recounted = Answering.counts(figures, recounter, period, asOf);
+            FiguresStore.Snapshot recounted = answering.counts(period, asOf);
             answers = new Answers(period, recounted.position(), recounted.figures(), 0);
         }
-        if (csv) {
-            return ResponseEntity.ok().contentType(Answering.CSV).header("X-Log-Position", Long.toString(answers.position))
-                    .header("ETag", "\"" + answers.digest() + "\"").body(answers.csv());
+        if (Answering.csv(requested)) {
+            return Answering.csv(answers.csv(), answers.position, answers.digest());
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answers.json(mapper));
     }
