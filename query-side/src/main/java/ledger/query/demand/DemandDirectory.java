@@ -297,8 +297,8 @@ final class DemandDirectory implements SmartLifecycle {
                 if (position < 0) {
                     long started = System.nanoTime();
                     long head = log.headPosition();
-                    // folded into a hash map first, then put in order: a skip list filled in order keeps its nodes in
-                    // cache, filled in the scan's order it is tens of times slower (docs/benchmarks.md)
+                    // folded into a hash map first, then put in demandId order: a skip list filled in order keeps its
+                    // nodes in cache (docs/benchmarks.md)
                     loading = new HashMap<>();
                     log.scan(head, this::fold);
                     List<Listed> sorted = new ArrayList<>(loading.values());

@@ -63,6 +63,8 @@ public class FiguresProjection {
         }
     }
 
+    // one handler per event type: Axon routes by the parameter's type, and the events share no type naming demandId
+
     @EventHandler
     void on(DemandReceived event, TrackingToken token) {
         record(token, event, event.demandId());
