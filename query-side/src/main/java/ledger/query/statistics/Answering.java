@@ -13,6 +13,7 @@ import ledger.query.audit.Periods;
 import ledger.query.figures.Period;
 import ledger.query.projection.FiguresStore;
 import ledger.query.projection.Generations;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -42,13 +43,27 @@ final class Answering {
         return requested.endsWith(".csv");
     }
 
+    /** A log position from {@code asOf}: a 400 naming the field when it is not one. */
+    static long position(String text) {
+        try {
+            long position = Long.parseLong(text);
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw Problems.refused(HttpStatus.BAD_REQUEST, "Invalid asOf",
+                "asOf '" + text + "' is not a log position (a whole number, 0 or more)", "asOf");
+    }
+
     /**
      * The projected counts of a period, or with {@code asOf} those of exactly the events at or before that
      * position (counting rule 12), recounted from the log.
      */
     FiguresStore.Snapshot counts(Period period, String asOf) {
         if (asOf != null) {
-            long reached = Math.min(StatisticsController.position(asOf), recounter.head());
+            long reached = Math.min(position(asOf), recounter.head());
             return new FiguresStore.Snapshot(reached, recounter.upTo(reached).counts(period), true);
         }
         FiguresStore.Snapshot snapshot = figures.served().snapshot(period);
@@ -72,8 +87,13 @@ final class Answering {
         body.put("position", position);
         body.put("digest", digest);
         fields.accept(body);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(bytes(mapper, body));
+    }
+
+    /** An answer's JSON body (a map of plain values, which always serializes). */
+    static byte[] bytes(ObjectMapper mapper, Map<String, Object> body) {
         try {
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(mapper.writeValueAsBytes(body));
+            return mapper.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -37,7 +37,7 @@ class NationalSecurityController {
                                   jakarta.servlet.http.HttpServletRequest request) {
         Period period = Answering.period(requested);
         if (asOf != null) {
-            StatisticsController.position(asOf); // a malformed request is a 400 whatever the date
+            Answering.position(asOf); // a malformed request is a 400 whatever the date
         }
         refuseBeforeAvailable(period, clock);
         FiguresStore.Snapshot snapshot = answering.counts(period, asOf);
