@@ -19,7 +19,7 @@ import ledger.query.figures.Period;
 import ledger.query.figures.PeriodCounts;
 import ledger.query.figures.Row;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
+import ledger.query.projection.Generations;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,11 +34,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AuditController {
 
-    private final ProjectionTarget figures;
+    private final Generations figures;
     private final LogRecounter recounter;
     private final Clock clock;
 
-    AuditController(ProjectionTarget figures, LogRecounter recounter, Clock clock) {
+    AuditController(Generations figures, LogRecounter recounter, Clock clock) {
         this.figures = figures;
         this.recounter = recounter;
         this.clock = clock;
@@ -47,7 +47,7 @@ class AuditController {
     @GetMapping("/api/audits/{period}")
     Map<String, Object> audit(@PathVariable("period") String requested) {
         Period period = Periods.parse(requested);
-        FiguresStore store = figures.store();
+        FiguresStore store = figures.served();
         FiguresStore.Snapshot projected = store.snapshot(period);
         if (!projected.byLegalProcess()) {
             throw Problems.figuresBeingRebuilt();

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import ledger.query.Problems;
 import ledger.query.log.LogChain;
+import ledger.query.log.Repairs;
 import org.bson.Document;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonParseException;
@@ -40,7 +41,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 class BackupRecords {
 
     static final String REPORTS = "published_reports";
-    static final String REPAIRS = "repairs";
+    static final String REPAIRS = Repairs.COLLECTION;
     private static final JsonWriterSettings EXTENDED = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
     private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
 
@@ -101,8 +102,9 @@ class BackupRecords {
                 }
             }
         }
-        for (int i = 0; i < reports.size(); i++) {
-            checkPinnedLog(reports.get(i), repairs);
+        List<Repairs.Repair> known = repairs.stream().map(Repairs.Repair::of).toList();
+        for (Document report : reports) {
+            checkPinnedLog(report, known);
         }
         for (String name : List.of(REPAIRS, REPORTS)) {
             if (database.getCollection(name).find().limit(1).first() != null) {
@@ -134,7 +136,7 @@ class BackupRecords {
     }
 
     /** The report's {@code logHash} must be the restored log's at its position, unless a repair dropped that position. */
-    private void checkPinnedLog(Document report, List<Document> repairs) {
+    private void checkPinnedLog(Document report, List<Repairs.Repair> repairs) {
         long position = ((Number) report.get("position")).longValue();
         String id = report.getString("_id");
         if (position > chain.head()) {
@@ -151,17 +153,10 @@ class BackupRecords {
         }
     }
 
-    private static boolean droppedByRepair(Document report, List<Document> repairs) {
+    /** Whether a repair among {@code repairs} dropped the event a report was pinned to (see {@link Repairs#breaking}). */
+    static boolean droppedByRepair(Document report, List<Repairs.Repair> repairs) {
         long position = ((Number) report.get("position")).longValue();
-        String publishedAt = report.get("publishedAt") instanceof String s ? s : null;
-        for (Document repair : repairs) {
-            if (repair.get("droppedFrom") instanceof Number from && position >= from.longValue()
-                    && (publishedAt == null || !(repair.get("repairedAt") instanceof java.util.Date at)
-                    || java.time.Instant.parse(publishedAt).isBefore(at.toInstant()))) {
-                return true;
-            }
-        }
-        return false;
+        return Repairs.breaking(repairs, position, report.get("publishedAt") instanceof String s ? s : null).isPresent();
     }
 
     private static org.springframework.web.ErrorResponseException refused(long line, String reason) {

@@ -86,9 +86,9 @@ class DemandController {
         answer.put("accounts", state.accounts().size());
         answer.put("period", state.period().toString());
         answer.put("outcome", OUTCOMES.get(state.outcome()));
-        answer.put("dueAt", text(tracking.dueAt()));
+        answer.put("dueAt", text(state.dueAt()));
         answer.put("assignee", tracking.assignee());
-        if (tracking.ordered()) {
+        if (state.nonDisclosureOrder()) {
             answer.put("nonDisclosureUntil", text(tracking.orderUntil())); // null: indefinite
         }
         answer.put("userNotifiedAt", text(tracking.userNotifiedAt()));

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,12 +72,12 @@ final class DemandDirectory implements SmartLifecycle {
 
         /** Its place in the queue: still waiting for a response (outcome pending), by due date; null when answered. */
         Timeline.Slot queueSlot() {
-            return outcome() == Outcome.PENDING ? new Timeline.Slot(tracking.dueAt(), demandId()) : null;
+            return outcome() == Outcome.PENDING ? new Timeline.Slot(state.dueAt(), demandId()) : null;
         }
 
         /** Its place among the notices that may become due; null when none can (yet) for ever. */
         Timeline.Slot noticeSlot() {
-            Instant since = tracking.noticePossibleSince();
+            Instant since = tracking.noticePossibleSince(state.nonDisclosureOrder());
             return since == null ? null : new Timeline.Slot(since, demandId());
         }
 
@@ -221,27 +222,36 @@ final class DemandDirectory implements SmartLifecycle {
         }
     }
 
-    /** The queue and the notices as they move from one state of a demand to the next (written by the follower alone). */
+    /**
+     * The queue and the notices as they move from one state of a demand to the next (written by the follower alone):
+     * a slot is touched only when its key changes, as most events of a pending demand leave both where they are.
+     */
     private void track(Listed before, Listed after) {
         Timeline.Slot was = before == null ? null : before.queueSlot();
         Timeline.Slot is = after.queueSlot();
-        if (was != null && (!was.equals(is) || !before.owner().equals(after.owner()) || !before.jurisdiction().equals(after.jurisdiction()))) {
-            queue.remove(was);
-            queueByOwner.getOrDefault(before.owner(), EMPTY).remove(was);
-            queueByJurisdiction.getOrDefault(before.jurisdiction(), EMPTY).remove(was);
-        }
-        if (is != null) {
-            queue.add(is);
-            queueByOwner.computeIfAbsent(after.owner(), k -> new Timeline()).add(is);
-            queueByJurisdiction.computeIfAbsent(after.jurisdiction(), k -> new Timeline()).add(is);
+        boolean queueMoves = was == null ? is != null
+                : !was.equals(is) || !before.owner().equals(after.owner()) || !before.jurisdiction().equals(after.jurisdiction());
+        if (queueMoves) {
+            if (was != null) {
+                queue.remove(was);
+                queueByOwner.getOrDefault(before.owner(), EMPTY).remove(was);
+                queueByJurisdiction.getOrDefault(before.jurisdiction(), EMPTY).remove(was);
+            }
+            if (is != null) {
+                queue.add(is);
+                queueByOwner.computeIfAbsent(after.owner(), k -> new Timeline()).add(is);
+                queueByJurisdiction.computeIfAbsent(after.jurisdiction(), k -> new Timeline()).add(is);
+            }
         }
         Timeline.Slot noticeWas = before == null ? null : before.noticeSlot();
         Timeline.Slot noticeIs = after.noticeSlot();
-        if (noticeWas != null && !noticeWas.equals(noticeIs)) {
-            notices.remove(noticeWas);
-        }
-        if (noticeIs != null) {
-            notices.add(noticeIs);
+        if (!Objects.equals(noticeWas, noticeIs)) {
+            if (noticeWas != null) {
+                notices.remove(noticeWas);
+            }
+            if (noticeIs != null) {
+                notices.add(noticeIs);
+            }
         }
     }
 
@@ -287,8 +297,8 @@ final class DemandDirectory implements SmartLifecycle {
                 if (position < 0) {
                     long started = System.nanoTime();
                     long head = log.headPosition();
-                    // folded into a hash map first, then put in order: a skip list filled in order keeps its nodes in
-                    // cache, filled in the scan's order it is tens of times slower (docs/benchmarks.md)
+                    // folded into a hash map first, then put in demandId order: a skip list filled in order keeps its
+                    // nodes in cache (docs/benchmarks.md)
                     loading = new HashMap<>();
                     log.scan(head, this::fold);
                     List<Listed> sorted = new ArrayList<>(loading.values());

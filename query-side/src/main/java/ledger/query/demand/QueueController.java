@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.NavigableSet;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import ledger.events.Jurisdiction;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -48,36 +50,23 @@ class QueueController {
         Timeline.Slot from = after == null ? null : cursor(after);
         long position = DemandController.readPosition(directory);
         Instant now = clock.instant();
-        NavigableSet<Timeline.Slot> slots = directory.queueOf(assignee, jurisdiction).slots();
-        ArrayNode page = mapper.createArrayNode();
-        Timeline.Slot last = null;
-        String next = null;
-        for (Timeline.Slot slot : from == null ? slots : slots.tailSet(from, false)) {
-            boolean late = slot.at() != null && slot.at().isBefore(now);
-            if (onlyOverdue && !late) {
-                break; // the overdue come first
-            }
-            DemandDirectory.Listed d = directory.demands().get(slot.demandId());
-            // a demand that moved since the slot was read is met again at its new place, or left the queue
-            if (d == null || !slot.equals(d.queueSlot()) || (assignee != null && !assignee.equals(d.owner()))
-                    || (jurisdiction != null && !jurisdiction.equals(d.jurisdiction()))) {
-                continue;
-            }
-            if (page.size() == size) {
-                next = cursor(last);
-                break;
-            }
-            ObjectNode row = page.addObject();
-            row.put("demandId", d.demandId());
-            row.put("receivedAt", d.receivedAt().toString());
-            row.put("dueAt", DemandController.text(slot.at()));
-            row.put("assignee", d.tracking().assignee());
-            row.put("jurisdiction", d.jurisdiction());
-            row.put("legalProcess", d.legalProcess());
-            row.put("overdue", late);
-            last = slot;
-        }
-        return answer(page, next, position);
+        // the overdue come first
+        return page(directory.queueOf(assignee, jurisdiction).slots(), from, size, position, slot -> onlyOverdue && !overdue(slot, now),
+                (slot, d) -> slot.equals(d.queueSlot()) && (assignee == null || assignee.equals(d.owner()))
+                        && (jurisdiction == null || jurisdiction.equals(d.jurisdiction())),
+                (row, slot, d) -> {
+                    row.put("demandId", d.demandId());
+                    row.put("receivedAt", d.receivedAt().toString());
+                    row.put("dueAt", DemandController.text(slot.at()));
+                    row.put("assignee", d.tracking().assignee());
+                    row.put("jurisdiction", d.jurisdiction());
+                    row.put("legalProcess", d.legalProcess());
+                    row.put("overdue", overdue(slot, now));
+                });
+    }
+
+    private static boolean overdue(Timeline.Slot slot, Instant now) {
+        return slot.at() != null && slot.at().isBefore(now);
     }
 
     @GetMapping(path = "/api/notices-due", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -87,30 +76,52 @@ class QueueController {
         Timeline.Slot from = after == null ? null : cursor(after);
         long position = DemandController.readPosition(directory);
         Instant now = clock.instant();
-        NavigableSet<Timeline.Slot> slots = directory.notices().slots();
+        // an order still in force: it and all after it are not due yet
+        return page(directory.notices().slots(), from, size, position, slot -> slot.at().isAfter(now),
+                (slot, d) -> slot.equals(d.noticeSlot()),
+                (row, slot, d) -> {
+                    row.put("demandId", d.demandId());
+                    row.put("noticePossibleSince", slot.at().toString());
+                    row.put("nonDisclosureUntil", DemandController.text(d.tracking().orderUntil())); // null: no order (an indefinite one is never due)
+                    row.put("assignee", d.tracking().assignee());
+                });
+    }
+
+    /** A page's row of a demand at its slot. */
+    private interface Row {
+        void write(ObjectNode row, Timeline.Slot slot, DemandDirectory.Listed demand);
+    }
+
+    /**
+     * Up to {@code size} rows of the slots after {@code from}, until the first slot {@code end} takes. A slot read
+     * is written only if its demand still {@code stands} there: one that moved since is met again at its new place,
+     * or left.
+     */
+    private ResponseEntity<ObjectNode> page(NavigableSet<Timeline.Slot> slots, Timeline.Slot from, int size, long position,
+                                            Predicate<Timeline.Slot> end, BiPredicate<Timeline.Slot, DemandDirectory.Listed> stands,
+                                            Row write) {
         ArrayNode page = mapper.createArrayNode();
         Timeline.Slot last = null;
         String next = null;
         for (Timeline.Slot slot : from == null ? slots : slots.tailSet(from, false)) {
-            if (slot.at().isAfter(now)) {
-                break; // an order still in force: it and all after it are not due yet
+            if (end.test(slot)) {
+                break;
             }
             DemandDirectory.Listed d = directory.demands().get(slot.demandId());
-            if (d == null || !slot.equals(d.noticeSlot())) {
+            if (d == null || !stands.test(slot, d)) {
                 continue;
             }
             if (page.size() == size) {
                 next = cursor(last);
                 break;
             }
-            ObjectNode row = page.addObject();
-            row.put("demandId", d.demandId());
-            row.put("noticePossibleSince", slot.at().toString());
-            row.put("nonDisclosureUntil", DemandController.text(d.tracking().orderUntil())); // null: no order (an indefinite one is never due)
-            row.put("assignee", d.tracking().assignee());
+            write.write(page.addObject(), slot, d);
             last = slot;
         }
-        return answer(page, next, position);
+        ObjectNode answer = mapper.createObjectNode();
+        answer.set("demands", page);
+        answer.put("next", next);
+        return ResponseEntity.ok().header("Ledger-Position", Long.toString(position)).body(answer);
     }
 
     /** How many demands wait for a response, how many of them are overdue, how many notices are due: now. */
@@ -128,13 +139,6 @@ class QueueController {
 
     boolean ready() {
         return directory.position() >= 0;
-    }
-
-    private ResponseEntity<ObjectNode> answer(ArrayNode page, String next, long position) {
-        ObjectNode answer = mapper.createObjectNode();
-        answer.set("demands", page);
-        answer.put("next", next);
-        return ResponseEntity.ok().header("Ledger-Position", Long.toString(position)).body(answer);
     }
 
     static String cursor(Timeline.Slot slot) {

@@ -2,7 +2,6 @@ package ledger.query.demand;
 
 import java.time.Instant;
 import ledger.events.ContentDisclosed;
-import ledger.events.DeadlineSet;
 import ledger.events.DemandAssigned;
 import ledger.events.DemandReceived;
 import ledger.events.NonDisclosureOrderRecorded;
@@ -10,38 +9,34 @@ import ledger.events.SubscriberDataDisclosed;
 import ledger.events.UserNotified;
 
 /**
- * What the team records of a demand besides what counts (tracking.md): its due date (the latest given, counting
- * rule 18), its owner, its non-disclosure order (the latest recorded replaces any earlier one, rule 20), its first
- * disclosure and when its user was notified. Every field may be null; {@code ordered} tells an indefinite order
- * (null {@code orderUntil}) from none.
+ * What the team records of a demand besides what {@link ledger.query.figures.DemandState} keeps (tracking.md): its
+ * owner, its non-disclosure order's end (the latest recorded replaces any earlier one, rule 20), its first disclosure
+ * and when its user was notified. Every field may be null; whether an order exists at all (null {@code orderUntil}:
+ * an indefinite one) is the state's {@code nonDisclosureOrder}, its due date the state's {@code dueAt}.
  */
-record Tracking(Instant dueAt, String assignee, boolean ordered, Instant orderUntil, Instant firstDisclosure, Instant userNotifiedAt) {
+record Tracking(String assignee, Instant orderUntil, Instant firstDisclosure, Instant userNotifiedAt) {
 
-    static final Tracking NONE = new Tracking(null, null, false, null, null, null);
+    static final Tracking NONE = new Tracking(null, null, null, null);
 
     /** The tracking after one more event of the demand; events that record none of it leave it as it was. */
     static Tracking apply(Tracking before, Object event) {
         Tracking t = before == null ? NONE : before;
-        if (event instanceof DemandReceived e) {
-            return new Tracking(e.dueAt(), null, false, null, null, null);
-        }
-        if (event instanceof DeadlineSet e) {
-            return new Tracking(e.dueAt(), t.assignee, t.ordered, t.orderUntil, t.firstDisclosure, t.userNotifiedAt);
+        if (event instanceof DemandReceived) {
+            return NONE;
         }
         if (event instanceof DemandAssigned e) {
-            return new Tracking(t.dueAt, e.assignee(), t.ordered, t.orderUntil, t.firstDisclosure, t.userNotifiedAt);
+            return new Tracking(e.assignee(), t.orderUntil, t.firstDisclosure, t.userNotifiedAt);
         }
         if (event instanceof NonDisclosureOrderRecorded e) {
-            return new Tracking(t.dueAt, t.assignee, true, e.until(), t.firstDisclosure, t.userNotifiedAt);
+            return new Tracking(t.assignee, e.until(), t.firstDisclosure, t.userNotifiedAt);
         }
         if (event instanceof UserNotified e) {
-            return new Tracking(t.dueAt, t.assignee, t.ordered, t.orderUntil, t.firstDisclosure,
-                    t.userNotifiedAt == null ? e.occurredAt() : t.userNotifiedAt);
+            return new Tracking(t.assignee, t.orderUntil, t.firstDisclosure, t.userNotifiedAt == null ? e.occurredAt() : t.userNotifiedAt);
         }
         Instant disclosed = event instanceof SubscriberDataDisclosed e ? e.occurredAt()
                 : event instanceof ContentDisclosed e ? e.occurredAt() : null;
         if (disclosed != null && (t.firstDisclosure == null || disclosed.isBefore(t.firstDisclosure))) {
-            return new Tracking(t.dueAt, t.assignee, t.ordered, t.orderUntil, disclosed, t.userNotifiedAt);
+            return new Tracking(t.assignee, t.orderUntil, disclosed, t.userNotifiedAt);
         }
         return t;
     }
@@ -49,8 +44,9 @@ record Tracking(Instant dueAt, String assignee, boolean ordered, Instant orderUn
     /**
      * When the user may first be told (tracking.md's notices due): the first disclosure, or the order's end if
      * later; null when the user cannot be told yet for ever (nothing disclosed, an indefinite order) or was told.
+     * {@code ordered}: whether a non-disclosure order was recorded.
      */
-    Instant noticePossibleSince() {
+    Instant noticePossibleSince(boolean ordered) {
         if (firstDisclosure == null || userNotifiedAt != null || (ordered && orderUntil == null)) {
             return null;
         }

@@ -34,18 +34,6 @@ public record HandlingRow(String label, long requests, long withDeadline, long o
         return new HandlingRow(label, 0, 0, 0, 0, 0, 0, 0, new TreeMap<>());
     }
 
-    public HandlingRow labelled(String label) {
-        return new HandlingRow(label, requests, withDeadline, onTime, late, open, nonDisclosureOrders, usersNotified, hours);
-    }
-
-    /** The counts of both rows added, under this row's label. */
-    public HandlingRow add(HandlingRow other) {
-        Tally sum = new Tally();
-        sum.add(this, 1);
-        sum.add(other, 1);
-        return sum.row(label);
-    }
-
     /** The demands with a response. */
     public long responded() {
         long n = 0;
@@ -128,15 +116,22 @@ public record HandlingRow(String label, long requests, long withDeadline, long o
             return this;
         }
 
+        /** A whole row's counts in ({@code sign} 1) or out (-1). */
         public Tally add(HandlingRow row, int sign) {
-            requests += sign * row.requests;
-            withDeadline += sign * row.withDeadline;
-            onTime += sign * row.onTime;
-            late += sign * row.late;
-            open += sign * row.open;
-            nonDisclosureOrders += sign * row.nonDisclosureOrders;
-            usersNotified += sign * row.usersNotified;
-            row.hours.forEach((h, n) -> hours.merge(h, sign * n, Long::sum));
+            return add(sign, row.requests, row.withDeadline, row.onTime, row.late, row.open, row.nonDisclosureOrders, row.usersNotified,
+                    row.hours);
+        }
+
+        private Tally add(int sign, long requests, long withDeadline, long onTime, long late, long open, long nonDisclosureOrders,
+                          long usersNotified, Map<Long, Long> hours) {
+            this.requests += sign * requests;
+            this.withDeadline += sign * withDeadline;
+            this.onTime += sign * onTime;
+            this.late += sign * late;
+            this.open += sign * open;
+            this.nonDisclosureOrders += sign * nonDisclosureOrders;
+            this.usersNotified += sign * usersNotified;
+            hours.forEach((h, n) -> this.hours.merge(h, sign * n, Long::sum));
             return this;
         }
 
@@ -153,19 +148,9 @@ public record HandlingRow(String label, long requests, long withDeadline, long o
 
         /** The signed deltas as they are, for adding to a stored row ({@link #row} refuses a count below zero). */
         public HandlingRow addedTo(HandlingRow stored) {
-            return new Tally().add(stored, 1).addTally(this).row(stored.label());
-        }
-
-        private Tally addTally(Tally other) {
-            requests += other.requests;
-            withDeadline += other.withDeadline;
-            onTime += other.onTime;
-            late += other.late;
-            open += other.open;
-            nonDisclosureOrders += other.nonDisclosureOrders;
-            usersNotified += other.usersNotified;
-            other.hours.forEach((h, n) -> hours.merge(h, n, Long::sum));
-            return this;
+            return new Tally().add(stored, 1)
+                    .add(1, requests, withDeadline, onTime, late, open, nonDisclosureOrders, usersNotified, hours)
+                    .row(stored.label());
         }
     }
 }

@@ -11,7 +11,7 @@ import ledger.logbundle.BundleBroken;
 import ledger.logbundle.LogRecord;
 import ledger.query.Problems;
 import ledger.query.projection.FiguresProjection;
-import ledger.query.projection.ProjectionTarget;
+import ledger.query.replay.ReplayCoordinator;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.slf4j.Logger;
@@ -30,12 +30,12 @@ class BundleImport {
     private static final Logger log = LoggerFactory.getLogger(BundleImport.class);
 
     private final MongoEventLog eventLog;
-    private final ProjectionTarget figures;
+    private final ReplayCoordinator replays;
     private final EventProcessingConfiguration processing;
 
-    BundleImport(MongoEventLog eventLog, ProjectionTarget figures, EventProcessingConfiguration processing) {
+    BundleImport(MongoEventLog eventLog, ReplayCoordinator replays, EventProcessingConfiguration processing) {
         this.eventLog = eventLog;
-        this.figures = figures;
+        this.replays = replays;
         this.processing = processing;
     }
 
@@ -58,7 +58,7 @@ class BundleImport {
                     stored[0] = System.nanoTime();
                     projection.ifPresent(StreamingEventProcessor::shutDown);
                 });
-                figures.requestReplay();
+                replays.request();
             } catch (BundleBroken e) {
                 throw Problems.refused(HttpStatus.UNPROCESSABLE_ENTITY, "Broken bundle",
                         "line " + e.line() + ": " + e.reason() + "; nothing was stored", "line " + e.line());

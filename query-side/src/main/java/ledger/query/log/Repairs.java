@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
 public class Repairs {
 
     private static final Logger log = LoggerFactory.getLogger(Repairs.class);
-    static final String COLLECTION = "repairs";
+    /** The collection {@code ./run repair} writes and a backup carries. */
+    public static final String COLLECTION = "repairs";
 
     private final MongoCollection<Document> repairs;
 
@@ -49,6 +50,12 @@ public class Repairs {
             return m;
         }
 
+        /** A repair as stored: {@code repairedAt} a date or an ISO instant (else the {@code _id}'s), the positions numbers. */
+        public static Repair of(Document d) {
+            return new Repair(instant(d.get("repairedAt"), d.get("_id")), number(d.get("droppedFrom")), number(d.get("droppedTo")),
+                    d.get("reason") instanceof String reason ? reason : null);
+        }
+
         /** Whether it dropped the event at {@code position} of a report published at {@code publishedAt}. */
         boolean broke(long position, Instant publishedAt) {
             return droppedFrom != null && position >= droppedFrom
@@ -60,8 +67,7 @@ public class Repairs {
     public List<Repair> all() {
         List<Repair> found = new ArrayList<>();
         for (Document d : repairs.find()) {
-            found.add(new Repair(instant(d.get("repairedAt"), d.get("_id")), number(d.get("droppedFrom")), number(d.get("droppedTo")),
-                    d.get("reason") instanceof String reason ? reason : null));
+            found.add(Repair.of(d));
         }
         found.sort(Comparator.comparing(Repair::repairedAt, Comparator.nullsFirst(Comparator.naturalOrder())));
         return found;

@@ -38,11 +38,13 @@ public class FiguresProjection {
     public static final String PROCESSOR = "period-figures";
     private static final String BATCH = FiguresProjection.class.getName() + ".batch";
 
-    private final ProjectionTarget target;
+    private final Generations generations;
+    private final Replays replays;
     private final TokenStore tokens;
 
-    FiguresProjection(ProjectionTarget target, TokenStore tokens) {
-        this.target = target;
+    FiguresProjection(Generations generations, Replays replays, TokenStore tokens) {
+        this.generations = generations;
+        this.replays = replays;
         this.tokens = tokens;
     }
 
@@ -60,6 +62,8 @@ public class FiguresProjection {
             return false;
         }
     }
+
+    // one handler per event type: Axon routes by the parameter's type, and the events share no type naming demandId
 
     @EventHandler
     void on(DemandReceived event, TrackingToken token) {
@@ -118,7 +122,7 @@ public class FiguresProjection {
      */
     @ResetHandler
     void reset() {
-        target.requestReplay();
+        replays.request();
     }
 
     private static void record(TrackingToken token, Object event, String demandId) {
@@ -128,6 +132,17 @@ public class FiguresProjection {
 
     private static List<FiguresProjector.Recorded> batch(UnitOfWork<?> unitOfWork) {
         return unitOfWork.root().getOrComputeResource(BATCH, k -> new ArrayList<>());
+    }
+
+    /**
+     * Folds a batch into the served generation, then switches to a built replay's generation when there is one;
+     * both under the generations' monitor, so the served generation does not move in between.
+     */
+    private void project(List<FiguresProjector.Recorded> batch) {
+        synchronized (generations) {
+            generations.project(batch);
+            replays.finishIfBuilt();
+        }
     }
 
     /**
@@ -143,7 +158,7 @@ public class FiguresProjection {
                 if (!claimsSegment()) {
                     throw new UnableToClaimTokenException("the figures' segment is claimed by another instance: this batch is not written");
                 }
-                target.project(List.copyOf(recorded));
+                project(List.copyOf(recorded));
                 recorded.clear();
             }
             return result;

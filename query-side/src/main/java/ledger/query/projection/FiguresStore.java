@@ -220,18 +220,7 @@ public final class FiguresStore {
      * encode again. Nested documents written by earlier builds are read as they are.
      */
     static Object storedMemberships(Document memberships) {
-        StringBuilder stored = new StringBuilder();
-        memberships.forEach((membership, count) -> {
-            if (!stored.isEmpty()) {
-                stored.append(';');
-            }
-            stored.append(membership);
-            long n = ((Number) count).longValue();
-            if (n != 1) {
-                stored.append('=').append(n);
-            }
-        });
-        return stored.toString();
+        return countsText(memberships);
     }
 
     /** The memberships {@link #storedMemberships} keeps, as counts by membership; null for none stored. */
@@ -239,8 +228,29 @@ public final class FiguresStore {
         if (stored == null || stored instanceof Document) {
             return (Document) stored;
         }
-        String text = (String) stored;
         Document memberships = new Document();
+        readCounts((String) stored, memberships::put);
+        return memberships;
+    }
+
+    /** Counts by key as one string: {@code key=count} pairs joined by {@code ;}, a count of 1 written as its key alone. */
+    private static String countsText(Map<?, ?> counts) {
+        StringBuilder text = new StringBuilder();
+        counts.forEach((key, count) -> {
+            if (!text.isEmpty()) {
+                text.append(';');
+            }
+            text.append(key);
+            long n = ((Number) count).longValue();
+            if (n != 1) {
+                text.append('=').append(n);
+            }
+        });
+        return text.toString();
+    }
+
+    /** Each key and count of a {@link #countsText}, in order. */
+    private static void readCounts(String text, java.util.function.BiConsumer<String, Long> each) {
         int from = 0;
         while (from < text.length()) {
             int end = text.indexOf(';', from);
@@ -249,13 +259,12 @@ public final class FiguresStore {
             }
             int equals = text.indexOf('=', from);
             if (equals < 0 || equals > end) {
-                memberships.put(text.substring(from, end), 1L);
+                each.accept(text.substring(from, end), 1L);
             } else {
-                memberships.put(text.substring(from, equals), Long.parseLong(text, equals + 1, end, 10));
+                each.accept(text.substring(from, equals), Long.parseLong(text, equals + 1, end, 10));
             }
             from = end + 1;
         }
-        return memberships;
     }
 
     /**
@@ -409,19 +418,10 @@ public final class FiguresStore {
      * {@code ;} in ascending order of hours ({@code 0=3;5=1;17=2}), a count of 1 written without {@code =1}.
      */
     private static Document handling(HandlingRow h) {
-        StringBuilder hours = new StringBuilder();
-        h.hours().forEach((hour, n) -> {
-            if (!hours.isEmpty()) {
-                hours.append(';');
-            }
-            hours.append(hour);
-            if (n != 1) {
-                hours.append('=').append(n);
-            }
-        });
+        String hours = countsText(h.hours());
         return new Document("requests", h.requests()).append("withDeadline", h.withDeadline()).append("onTime", h.onTime())
                 .append("late", h.late()).append("open", h.open()).append("nonDisclosureOrders", h.nonDisclosureOrders())
-                .append("usersNotified", h.usersNotified()).append("hours", hours.toString());
+                .append("usersNotified", h.usersNotified()).append("hours", hours);
     }
 
     private static HandlingRow handling(String label, Document h) {
@@ -429,21 +429,7 @@ public final class FiguresStore {
             return HandlingRow.empty(label);
         }
         java.util.TreeMap<Long, Long> hours = new java.util.TreeMap<>();
-        String text = h.getString("hours");
-        int from = 0;
-        while (from < text.length()) {
-            int end = text.indexOf(';', from);
-            if (end < 0) {
-                end = text.length();
-            }
-            int equals = text.indexOf('=', from);
-            if (equals < 0 || equals > end) {
-                hours.put(Long.parseLong(text, from, end, 10), 1L);
-            } else {
-                hours.put(Long.parseLong(text, from, equals, 10), Long.parseLong(text, equals + 1, end, 10));
-            }
-            from = end + 1;
-        }
+        readCounts(h.getString("hours"), (hour, n) -> hours.put(Long.parseLong(hour), n));
         return new HandlingRow(label, num(h, "requests"), num(h, "withDeadline"), num(h, "onTime"), num(h, "late"), num(h, "open"),
                 num(h, "nonDisclosureOrders"), num(h, "usersNotified"), hours);
     }

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
  * Figures written by an earlier build (before the tables by legal process, or the handling table) are rebuilt
  * from the log up to their position into a fresh generation, which is then served: nothing is ever folded into
  * documents of another layout, and until the switch their readers are told the newer tables are not there yet.
- * Runs under the generations' monitor; the rebuild is a replay's build, seconds for a million events.
+ * Runs under the generations' monitor, held for a replay's build: batches wait rather than fold into the old layout.
  */
 final class LayoutUpgrade {
 

@@ -1,10 +1,8 @@
 package ledger.query.projection;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.function.ToLongFunction;
 import ledger.eventlog.LogHead;
+import ledger.query.SharedReading;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.springframework.boot.actuate.health.Health;
@@ -35,43 +33,19 @@ class ProjectionMonitoring {
      * at most a second ago.
      */
     @Bean
-    MeterBinder projectionGauges(ProjectionTarget figures, LogHead head) {
-        Readings readings = new Readings(figures, head);
+    MeterBinder projectionGauges(Generations figures, LogHead head) {
+        SharedReading<Reading> reading = new SharedReading<>(() -> {
+            long position = figures.served().position();
+            // read after the position, so the head is never the older of the two (but for LogHead's second)
+            long headPosition = head.position();
+            return new Reading(position, Math.max(0, headPosition - position));
+        });
         return registry -> {
-            gauge(registry, "ledger.projection.position", "the last log position the served figures include", readings, r -> r.position);
-            gauge(registry, "ledger.projection.lag.events", "the log's head minus the projection's position", readings, r -> r.lag);
+            reading.gauge(registry, "ledger.projection.position", "the last log position the served figures include", Reading::position);
+            reading.gauge(registry, "ledger.projection.lag.events", "the log's head minus the projection's position", Reading::lag);
         };
     }
 
-    private static void gauge(MeterRegistry registry, String name, String description, Readings readings, ToLongFunction<Reading> value) {
-        Gauge.builder(name, readings, r -> value.applyAsLong(r.get())).description(description).strongReference(true).register(registry);
-    }
-
     private record Reading(long position, long lag) {
-    }
-
-    /** Both values from one reading, so a scrape's lag is its head minus its position. */
-    private static final class Readings {
-        private final ProjectionTarget figures;
-        private final LogHead head;
-        private Reading reading;
-        private long readAt;
-
-        Readings(ProjectionTarget figures, LogHead head) {
-            this.figures = figures;
-            this.head = head;
-        }
-
-        synchronized Reading get() {
-            long now = System.nanoTime();
-            if (reading == null || now - readAt >= 1_000_000_000L) {
-                long position = figures.store().position();
-                // read after the position, so the head is never the older of the two (but for LogHead's second)
-                long headPosition = head.position();
-                reading = new Reading(position, Math.max(0, headPosition - position));
-                readAt = now;
-            }
-            return reading;
-        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import ledger.eventlog.MongoEventLog;
 import ledger.query.projection.FiguresStore;
 import ledger.query.projection.Generations;
+import ledger.query.projection.Replays;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ import org.springframework.stereotype.Component;
  * the beat it sees, so nothing depends on clocks agreeing between machines.
  */
 @Component
-public class ReplayCoordinator {
+public class ReplayCoordinator implements Replays {
 
     private static final Logger log = LoggerFactory.getLogger(ReplayCoordinator.class);
     private static final long BEAT_NANOS = 500_000_000L;
@@ -79,6 +80,7 @@ public class ReplayCoordinator {
     }
 
     /** Records a replay request; false when one is requested or running already. */
+    @Override
     public boolean request() {
         Replay replay = read();
         if (replay != null && replay.state().inProgress()) {
@@ -237,6 +239,7 @@ public class ReplayCoordinator {
      * Switches to a built replay's generation, if there is one: run after every batch the projection folds, and
      * by the duties. Under the generations' monitor, as the projection's batches are.
      */
+    @Override
     public void finishIfBuilt() {
         synchronized (generations) {
             Replay replay = read();

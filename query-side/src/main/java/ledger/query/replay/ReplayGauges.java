@@ -1,7 +1,7 @@
 package ledger.query.replay;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import ledger.query.SharedReading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,32 +14,14 @@ class ReplayGauges {
 
     @Bean
     MeterBinder replayProgressGauges(ReplayCoordinator replays) {
-        Readings readings = new Readings(replays);
+        SharedReading<Progress> reading = new SharedReading<>(() -> replays.latest()
+                .map(r -> new Progress(r.processedOrZero(), r.totalOrZero())).orElse(new Progress(0, 0)));
         return registry -> {
-            Gauge.builder("ledger.replay.processed.events", readings, r -> r.get()[0])
-                    .description("the events the latest replay has folded").strongReference(true).register(registry);
-            Gauge.builder("ledger.replay.total.events", readings, r -> r.get()[1])
-                    .description("the events the latest replay folds").strongReference(true).register(registry);
+            reading.gauge(registry, "ledger.replay.processed.events", "the events the latest replay has folded", Progress::processed);
+            reading.gauge(registry, "ledger.replay.total.events", "the events the latest replay folds", Progress::total);
         };
     }
 
-    /** Both values from one reading of the replay's document. */
-    private static final class Readings {
-        private final ReplayCoordinator replays;
-        private long[] reading;
-        private long readAt;
-
-        Readings(ReplayCoordinator replays) {
-            this.replays = replays;
-        }
-
-        synchronized long[] get() {
-            long now = System.nanoTime();
-            if (reading == null || now - readAt >= 1_000_000_000L) {
-                reading = replays.latest().map(r -> new long[] {r.processedOrZero(), r.totalOrZero()}).orElse(new long[2]);
-                readAt = now;
-            }
-            return reading;
-        }
+    private record Progress(long processed, long total) {
     }
 }

@@ -27,7 +27,7 @@ import ledger.query.log.Repairs;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
+import ledger.query.projection.Generations;
 import org.bson.Document;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -49,14 +49,14 @@ import org.springframework.web.bind.annotation.RestController;
 class ReportController {
 
     private final MongoCollection<Document> reports;
-    private final ProjectionTarget figures;
+    private final Generations figures;
     private final LogRecounter recounter;
     private final LogChain chain;
     private final Repairs repairs;
 
     private final Clock clock;
 
-    ReportController(MongoDatabase ledgerDatabase, ProjectionTarget figures, LogRecounter recounter, Clock clock, LogChain chain,
+    ReportController(MongoDatabase ledgerDatabase, Generations figures, LogRecounter recounter, Clock clock, LogChain chain,
                      Repairs repairs) {
         this.reports = ledgerDatabase.getCollection("published_reports");
         this.figures = figures;
@@ -95,7 +95,7 @@ class ReportController {
     @PostMapping("/api/reports/{period}")
     ResponseEntity<Map<String, Object>> publish(@PathVariable("period") String requested) {
         Period period = Periods.parse(requested);
-        FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
+        FiguresStore.Snapshot snapshot = figures.served().snapshot(period);
         if (!snapshot.byLegalProcess()) {
             throw Problems.figuresBeingRebuilt();
         }
@@ -173,7 +173,7 @@ class ReportController {
     Map<String, Object> restatement(@PathVariable("period") String requested, @PathVariable("version") String version) {
         Period period = Periods.parse(requested);
         Document report = report(period, version);
-        long today = figures.store().position();
+        long today = figures.served().position();
         Recount then = recounter.upTo(position(report));
         // today's recount carries on from the version's, so the log up to the version is read once
         Recount now = today >= position(report) ? recounter.onwards(then, position(report), today) : recounter.upTo(today);

@@ -1,14 +1,11 @@
 package ledger.query.statistics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import ledger.query.audit.LogRecounter;
 import ledger.query.figures.HandlingFigures;
 import ledger.query.figures.HandlingRow;
 import ledger.query.figures.Period;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,14 +19,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class HandlingController {
 
-    private final ProjectionTarget figures;
-    private final LogRecounter recounter;
-    private final ObjectMapper mapper;
+    private final Answering answering;
 
-    HandlingController(ProjectionTarget figures, LogRecounter recounter, ObjectMapper mapper) {
-        this.figures = figures;
-        this.recounter = recounter;
-        this.mapper = mapper;
+    HandlingController(Answering answering) {
+        this.answering = answering;
     }
 
     @GetMapping({"/api/statistics/{period}/handling", "/api/statistics/{period}/handling.csv"})
@@ -37,18 +30,12 @@ class HandlingController {
                                  @RequestParam(name = "asOf", required = false) String asOf,
                                  jakarta.servlet.http.HttpServletRequest request) {
         Period period = Answering.period(requested);
-        FiguresStore.Snapshot snapshot = Answering.counts(figures, recounter, period, asOf);
+        FiguresStore.Snapshot snapshot = answering.counts(period, asOf);
         HandlingFigures table = snapshot.counts().byHandling();
-        if (Answering.csv(request.getRequestURI())) {
-            return Answering.csv(table.csv(), snapshot.position(), table.digest());
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("period", period.toString());
-        body.put("position", snapshot.position());
-        body.put("digest", table.digest());
-        body.put("rows", table.rows().stream().map(HandlingController::json).toList());
-        body.put("total", json(table.total()));
-        return Answering.json(mapper, body);
+        return answering.table(request, period, snapshot.position(), table.csv(), table.digest(), body -> {
+            body.put("rows", table.rows().stream().map(HandlingController::json).toList());
+            body.put("total", json(table.total()));
+        });
     }
 
     /** A row as JSON, under the CSV's column names: the median and the percentages null where the CSV leaves them empty. */

@@ -1,15 +1,10 @@
 package ledger.query.statistics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import ledger.events.Jurisdiction;
 import ledger.query.Problems;
-import ledger.query.audit.LogRecounter;
 import ledger.query.figures.LegalProcessFigures;
 import ledger.query.figures.Period;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,14 +16,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class LegalProcessController {
 
-    private final ProjectionTarget figures;
-    private final LogRecounter recounter;
-    private final ObjectMapper mapper;
+    private final Answering answering;
 
-    LegalProcessController(ProjectionTarget figures, LogRecounter recounter, ObjectMapper mapper) {
-        this.figures = figures;
-        this.recounter = recounter;
-        this.mapper = mapper;
+    LegalProcessController(Answering answering) {
+        this.answering = answering;
     }
 
     @GetMapping({"/api/statistics/{period}/legal-process", "/api/statistics/{period}/legal-process.csv"})
@@ -41,19 +32,13 @@ class LegalProcessController {
             throw Problems.refused(HttpStatus.BAD_REQUEST, "Invalid jurisdiction",
                     "jurisdiction '" + jurisdiction + "' is not an ISO 3166-1 alpha-2 code in upper case", "jurisdiction");
         }
-        FiguresStore.Snapshot snapshot = Answering.counts(figures, recounter, period, asOf);
+        FiguresStore.Snapshot snapshot = answering.counts(period, asOf);
         LegalProcessFigures table = jurisdiction == null ? snapshot.counts().byLegalProcess()
                 : snapshot.counts().byLegalProcess(jurisdiction);
-        if (Answering.csv(request.getRequestURI())) {
-            return Answering.csv(table.csv(), snapshot.position(), table.digest());
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("period", period.toString());
-        body.put("position", snapshot.position());
-        body.put("digest", table.digest());
-        body.put("jurisdiction", jurisdiction);
-        body.put("rows", table.rows().stream().map(row -> StatisticsController.json("legalProcess", row)).toList());
-        body.put("total", StatisticsController.json("legalProcess", table.total()));
-        return Answering.json(mapper, body);
+        return answering.table(request, period, snapshot.position(), table.csv(), table.digest(), body -> {
+            body.put("jurisdiction", jurisdiction);
+            body.put("rows", table.rows().stream().map(row -> StatisticsController.json("legalProcess", row)).toList());
+            body.put("total", StatisticsController.json("legalProcess", table.total()));
+        });
     }
 }

@@ -1,15 +1,12 @@
 package ledger.query.statistics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import ledger.query.Problems;
-import ledger.query.audit.LogRecounter;
 import ledger.query.figures.NationalSecurityReport;
 import ledger.query.figures.Period;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
@@ -26,15 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class NationalSecurityController {
 
-    private final ProjectionTarget figures;
-    private final LogRecounter recounter;
-    private final ObjectMapper mapper;
+    private final Answering answering;
     private final Clock clock;
 
-    NationalSecurityController(ProjectionTarget figures, LogRecounter recounter, ObjectMapper mapper, Clock clock) {
-        this.figures = figures;
-        this.recounter = recounter;
-        this.mapper = mapper;
+    NationalSecurityController(Answering answering, Clock clock) {
+        this.answering = answering;
         this.clock = clock;
     }
 
@@ -44,26 +37,19 @@ class NationalSecurityController {
                                   jakarta.servlet.http.HttpServletRequest request) {
         Period period = Answering.period(requested);
         if (asOf != null) {
-            StatisticsController.position(asOf); // a malformed request is a 400 whatever the date
+            Answering.position(asOf); // a malformed request is a 400 whatever the date
         }
         refuseBeforeAvailable(period, clock);
-        FiguresStore.Snapshot snapshot = Answering.counts(figures, recounter, period, asOf);
+        FiguresStore.Snapshot snapshot = answering.counts(period, asOf);
         NationalSecurityReport report = snapshot.counts().nationalSecurity();
-        if (Answering.csv(request.getRequestURI())) {
-            return Answering.csv(report.csv(), snapshot.position(), report.digest());
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("period", period.toString());
-        body.put("position", snapshot.position());
-        body.put("digest", report.digest());
-        body.put("rows", report.lines().stream().map(line -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("kind", line.kind().name());
-            row.put("requests", line.requestsBand());
-            row.put("accounts", line.accountsBand());
-            return row;
-        }).toList());
-        return Answering.json(mapper, body);
+        return answering.table(request, period, snapshot.position(), report.csv(), report.digest(),
+                body -> body.put("rows", report.lines().stream().map(line -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("kind", line.kind().name());
+                    row.put("requests", line.requestsBand());
+                    row.put("accounts", line.accountsBand());
+                    return row;
+                }).toList()));
     }
 
     /** A 409 with the date the report becomes available, until it is. */

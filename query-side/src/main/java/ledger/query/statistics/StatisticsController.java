@@ -1,35 +1,36 @@
 package ledger.query.statistics;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import ledger.query.Problems;
-import ledger.query.audit.LogRecounter;
-import ledger.query.audit.Periods;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import ledger.query.figures.Period;
 import ledger.query.figures.PeriodFigures;
 import ledger.query.figures.Row;
 import ledger.query.projection.FiguresStore;
-import ledger.query.projection.ProjectionTarget;
-import org.springframework.http.HttpStatus;
+import ledger.query.projection.Generations;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Period figures as projected: JSON with position and digest, or the canonical CSV (api.md). */
 @RestController
 class StatisticsController {
 
-    private final ProjectionTarget figures;
-    private final LogRecounter recounter;
+    private final Generations figures;
+    private final Answering answering;
+    private final ObjectMapper mapper;
+    private final Map<Period, Answers> recent = new ConcurrentHashMap<>();
+    private final Map<Period, AtomicBoolean> refreshing = new ConcurrentHashMap<>();
 
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
-
-    StatisticsController(ProjectionTarget figures, LogRecounter recounter, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    StatisticsController(Generations figures, Answering answering, ObjectMapper mapper) {
         this.figures = figures;
-        this.recounter = recounter;
+        this.answering = answering;
         this.mapper = mapper;
     }
 
@@ -40,18 +41,16 @@ class StatisticsController {
     @GetMapping("/api/statistics/{period}")
     ResponseEntity<byte[]> statistics(@PathVariable("period") String requested,
                                       @RequestParam(name = "asOf", required = false) String asOf) {
-        boolean csv = requested.endsWith(".csv");
-        Period period = Periods.parse(csv ? requested.substring(0, requested.length() - 4) : requested);
+        Period period = Answering.period(requested);
         Answers answers;
         if (asOf == null) {
             answers = recent(period);
         } else {
-            FiguresStore.Snapshot recounted = Answering.counts(figures, recounter, period, asOf);
+            FiguresStore.Snapshot recounted = answering.counts(period, asOf);
             answers = new Answers(period, recounted.position(), recounted.figures(), 0);
         }
-        if (csv) {
-            return ResponseEntity.ok().contentType(Answering.CSV).header("X-Log-Position", Long.toString(answers.position))
-                    .header("ETag", "\"" + answers.digest() + "\"").body(answers.csv());
+        if (Answering.csv(requested)) {
+            return Answering.csv(answers.csv(), answers.position, answers.digest());
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answers.json(mapper));
     }
@@ -67,7 +66,7 @@ class StatisticsController {
         if (cached != null && now - cached.readAt < 50_000_000L) {
             return cached;
         }
-        java.util.concurrent.atomic.AtomicBoolean reading = refreshing.computeIfAbsent(period, p -> new java.util.concurrent.atomic.AtomicBoolean());
+        AtomicBoolean reading = refreshing.computeIfAbsent(period, p -> new AtomicBoolean());
         if (cached != null && !reading.compareAndSet(false, true)) {
             // one reader refreshes; the others answer the figures just read, with the position they include
             return cached;
@@ -81,10 +80,8 @@ class StatisticsController {
         }
     }
 
-    private final java.util.Map<Period, java.util.concurrent.atomic.AtomicBoolean> refreshing = new java.util.concurrent.ConcurrentHashMap<>();
-
     private Answers refresh(Period period, Answers cached, long now) {
-        FiguresStore.Snapshot snapshot = figures.store().snapshot(period);
+        FiguresStore.Snapshot snapshot = figures.served().snapshot(period);
         PeriodFigures read = snapshot.figures();
         Answers fresh = cached != null && cached.position == snapshot.position() && cached.figures.digest().equals(read.digest())
                 ? cached.readAgainAt(now) : new Answers(period, snapshot.position(), read, now);
@@ -122,13 +119,13 @@ class StatisticsController {
         byte[] csv() {
             byte[] c = csv;
             if (c == null) {
-                c = figures.csv().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                c = figures.csv().getBytes(StandardCharsets.UTF_8);
                 csv = c;
             }
             return c;
         }
 
-        byte[] json(com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        byte[] json(ObjectMapper mapper) {
             byte[] j = json;
             if (j == null) {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -137,31 +134,11 @@ class StatisticsController {
                 body.put("digest", digest());
                 body.put("rows", figures.rows().stream().map(row -> StatisticsController.json("jurisdiction", row)).toList());
                 body.put("total", StatisticsController.json("jurisdiction", figures.total()));
-                try {
-                    j = mapper.writeValueAsBytes(body);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
+                j = Answering.bytes(mapper, body);
                 json = j;
             }
             return j;
         }
-    }
-
-    private final java.util.Map<Period, Answers> recent = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** A log position from {@code asOf}: a 400 naming the field when it is not one. */
-    static long position(String text) {
-        try {
-            long position = Long.parseLong(text);
-            if (position >= 0) {
-                return position;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw Problems.refused(HttpStatus.BAD_REQUEST, "Invalid asOf",
-                "asOf '" + text + "' is not a log position (a whole number, 0 or more)", "asOf");
     }
 
     /** A row as JSON, its label under the table's first column ({@code jurisdiction}, {@code legalProcess}). */
@@ -181,6 +158,4 @@ class StatisticsController {
         m.put("rejectedPct", row.rejectedPct());
         return m;
     }
-
-
 }

@@ -226,8 +226,9 @@ class HandlingFiguresTest {
     void theRowsMedianFromItsHourCountsAddsUpAcrossRows() {
         HandlingRow a = new HandlingRow("A", 3, 0, 0, 0, 0, 0, 0, new java.util.TreeMap<>(java.util.Map.of(0L, 3L)));
         HandlingRow b = new HandlingRow("B", 2, 0, 0, 0, 0, 0, 0, new java.util.TreeMap<>(java.util.Map.of(10L, 1L, 20L, 1L)));
-        assertThat(a.add(b).hours()).containsExactly(java.util.Map.entry(0L, 3L), java.util.Map.entry(10L, 1L), java.util.Map.entry(20L, 1L));
-        assertThat(a.add(b).medianHoursToResponse()).isZero();
+        HandlingRow total = new HandlingRow.Tally().add(a, 1).add(b, 1).row("TOTAL"); // as HandlingFigures adds its TOTAL
+        assertThat(total.hours()).containsExactly(java.util.Map.entry(0L, 3L), java.util.Map.entry(10L, 1L), java.util.Map.entry(20L, 1L));
+        assertThat(total.medianHoursToResponse()).isZero();
         assertThat(b.medianHoursToResponse()).isEqualTo(10L);
         assertThat(new HandlingRow.Tally().add(b, 1).add(b, -1).isZero()).isTrue();
     }
