@@ -105,9 +105,15 @@ public class QuerySide {
         return Clock.systemUTC();
     }
 
+    /**
+     * The token store, its claims owned by this instance: Axon's default owner is the JVM's {@code pid@host}, which
+     * two query sides in one JVM (or two containers of one name and pid) would share, and then both would hold the
+     * figures' one segment and fold the same events at once.
+     */
     @Bean
     TokenStore tokenStore(MongoClient client, MongoDatabase ledgerDatabase, Serializer serializer) {
         return MongoTokenStore.builder()
+                .nodeId(java.lang.management.ManagementFactory.getRuntimeMXBean().getName() + "/" + java.util.UUID.randomUUID())
                 .mongoTemplate(DefaultMongoTemplate.builder().mongoDatabase(client, ledgerDatabase.getName())
                         .trackingTokensCollectionName("tracking_tokens").build())
                 .serializer(serializer)

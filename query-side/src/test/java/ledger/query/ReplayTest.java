@@ -147,6 +147,34 @@ class ReplayTest {
     }
 
     /**
+     * Two query sides in one JVM (as in these tests) are two owners of the figures' one segment: while one holds it
+     * the other stands by, so no event is folded by both at once (Axon's default owner, the JVM's name, would let
+     * the second take the segment the first still folds into).
+     */
+    @Test
+    void twoInstancesInOneProcessNeverHoldTheSegmentBothAtOnce() {
+        String uri = TestMongo.embedded();
+        try (RunningLedger ledger = new RunningLedger(uri)) {
+            load(ledger, "s-", 20);
+            ConfigurableApplicationContext other = RunningLedger.startQuerySide(List.of("--server.port=0", "--ledger.mongodb.uri=" + uri,
+                    "--spring.jmx.enabled=false"));
+            try {
+                List<PooledStreamingEventProcessor> processors = List.of(ledger.querySide, other).stream()
+                        .map(side -> side.getBean(EventProcessingConfiguration.class)
+                                .eventProcessor(FiguresProjection.PROCESSOR, PooledStreamingEventProcessor.class).orElseThrow())
+                        .toList();
+                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> processors.stream()
+                        .filter(processor -> !processor.processingStatus().isEmpty()).count() <= 1);
+                load(ledger, "t-", 20);
+                assertThat(processors.stream().filter(processor -> !processor.processingStatus().isEmpty()).count())
+                        .as("one holder of the segment").isEqualTo(1);
+            } finally {
+                other.close();
+            }
+        }
+    }
+
+    /**
      * Resetting the figures processor's token (as Axon's tooling does) asks for a replay, and the events it
      * delivers again are not counted twice by the served figures.
      */
