@@ -14,6 +14,7 @@ import ledger.command.CommandSide;
 import ledger.command.TestProperties;
 import ledger.eventlog.TestMongo;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -22,8 +23,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * {@code ledger_commands_total} (operations.md) through HTTP: every kind and outcome registered at start, each command
  * counted once under its kind and outcome, an idempotent repeat as the first time, and a request the access rules
- * refuse not counted.
+ * refuse not counted. (A {@code @SpringBootTest} exports no metrics unless {@code @AutoConfigureObservability} says so.)
  */
+@AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = CommandSide.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=command-side", "ledger.pseudonym.key=test-key", "spring.jmx.enabled=false"})
 class CommandCountsTest {
