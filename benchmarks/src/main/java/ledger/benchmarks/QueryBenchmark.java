@@ -37,7 +37,7 @@ public final class QueryBenchmark {
 
     public static void main(String[] args) throws Exception {
         String backend = args.length > 0 ? args[0] : "memory";
-        Path fixture = Path.of(args.length > 1 ? args[1] : "../query-side/src/test/resources/fixtures/microsoft-lerr-2014-h1-tricky");
+        Path fixture = Path.of(args.length > 1 ? args[1] : "../acceptance/src/test/resources/fixtures/microsoft-lerr-2014-h1-tricky");
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         System.setProperty("axoniq.update-checker.disabled", "true");
         MongoServer server = BenchServer.start(backend);

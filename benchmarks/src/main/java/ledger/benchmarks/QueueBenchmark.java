@@ -40,7 +40,7 @@ public final class QueueBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path fixture = Path.of(args.length > 0 ? args[0] : "../query-side/src/test/resources/fixtures/tracking-2025-h2");
+        Path fixture = Path.of(args.length > 0 ? args[0] : "../acceptance/src/test/resources/fixtures/tracking-2025-h2");
         int times = args.length > 1 ? Integer.parseInt(args[1]) : 117;
         System.setProperty("axoniq.update-checker.disabled", "true");
         MongoServer server = BenchServer.start("memory");

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import ledger.access.Role;
 import ledger.access.TestTokens;
 import ledger.eventlog.TestMongo;
@@ -32,16 +31,13 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
         properties = {"spring.config.name=command-side", "ledger.pseudonym.key=test-key", "spring.jmx.enabled=false"})
 class DenyByDefaultTest {
 
-    private static final Path TOKENS = TestTokens.file();
     private static final String URI_ = TestMongo.embedded();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ledger.mongodb.uri", () -> URI_);
-        registry.add("ledger.tokens.file", TOKENS::toString);
-        registry.add("ledger.tokens.admin-token-file", () -> TOKENS.resolveSibling("admin.token").toString());
+        TestProperties.mongoAndTokens(registry, URI_);
     }
 
     /** An endpoint added without a rule. */

@@ -42,15 +42,12 @@ import org.springframework.test.context.DynamicPropertySource;
 class ErrorPathTest {
 
     private static final String URI_ = TestMongo.embedded();
-    private static final java.nio.file.Path TOKENS = TestTokens.file();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PATH = "/actuator/prometheus";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ledger.mongodb.uri", () -> URI_);
-        registry.add("ledger.tokens.file", TOKENS::toString);
-        registry.add("ledger.tokens.admin-token-file", () -> TOKENS.resolveSibling("admin.token").toString());
+        TestProperties.mongoAndTokens(registry, URI_);
     }
 
     @LocalServerPort

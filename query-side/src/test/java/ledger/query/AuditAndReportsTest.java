@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import java.time.Duration;
+import ledger.access.TestTokens;
 import ledger.eventlog.TestMongo;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -22,35 +21,29 @@ import org.junit.jupiter.api.Test;
 class AuditAndReportsTest {
 
     private static RunningLedger ledger;
-    private static MongoClient client;
     private static MongoDatabase database;
 
     @BeforeAll
     static void start() {
         String uri = TestMongo.embedded();
         ledger = new RunningLedger(uri);
-        client = MongoClients.create(uri);
-        database = client.getDatabase(new com.mongodb.ConnectionString(uri).getDatabase());
+        database = ledger.database();
     }
 
     @AfterAll
     static void stop() {
         ledger.close();
-        client.close();
     }
 
     private static long receive(String id, String jurisdiction, String period) {
         String at = period.substring(0, 4) + (period.endsWith("H1") ? "-02-01T00:00:00Z" : "-08-01T00:00:00Z");
-        RunningLedger.Answer a = ledger.post("/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"" + at
-                + "\",\"jurisdiction\":\"" + jurisdiction + "\",\"agency\":\"x\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"" + id + "@x.org\"]}");
-        assertThat(a.status()).isEqualTo(201);
-        return a.json().get("position").asLong();
+        return ledger.stored("/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"" + at
+                + "\",\"jurisdiction\":\"" + jurisdiction + "\",\"agency\":\"x\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"" + id + "@x.org\"]}",
+                TestTokens.ADMIN);
     }
 
     private static long dispose(String id, String what) {
-        RunningLedger.Answer a = ledger.post("/api/demands/" + id + "/" + what, "{\"occurredAt\":\"2016-09-01T00:00:00Z\"}");
-        assertThat(a.status()).isEqualTo(201);
-        return a.json().get("position").asLong();
+        return ledger.stored("/api/demands/" + id + "/" + what, "{\"occurredAt\":\"2016-09-01T00:00:00Z\"}", TestTokens.ADMIN);
     }
 
     private static JsonNode waitFor(String period, long position) {

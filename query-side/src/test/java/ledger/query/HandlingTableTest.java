@@ -38,9 +38,7 @@ class HandlingTableTest {
     }
 
     private static long command(String path, String body) {
-        RunningLedger.Answer a = ledger.post(path, body);
-        assertThat(a.status()).as(path + " " + body + ": " + a.body()).isEqualTo(201);
-        return a.json().get("position").asLong();
+        return ledger.stored(path, body, TestTokens.ADMIN);
     }
 
     private static long receive(String id, String receivedAt, String jurisdiction, String process, String dueAt) {

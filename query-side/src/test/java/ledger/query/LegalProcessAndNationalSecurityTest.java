@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import ledger.access.TestTokens;
 import ledger.eventlog.TestMongo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -55,17 +56,13 @@ class LegalProcessAndNationalSecurityTest {
     }
 
     private static long receive(String id, String receivedAt, String jurisdiction, String process, List<String> accounts) {
-        RunningLedger.Answer a = ledger.post("/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"" + receivedAt
+        return ledger.stored("/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"" + receivedAt
                 + "\",\"jurisdiction\":\"" + jurisdiction + "\",\"agency\":\"x\",\"legalProcess\":\"" + process + "\",\"accounts\":"
-                + json(accounts) + "}");
-        assertThat(a.status()).as(a.body()).isEqualTo(201);
-        return a.json().get("position").asLong();
+                + json(accounts) + "}", TestTokens.ADMIN);
     }
 
     private static long command(String path, String body) {
-        RunningLedger.Answer a = ledger.post(path, body);
-        assertThat(a.status()).as(a.body()).isEqualTo(201);
-        return a.json().get("position").asLong();
+        return ledger.stored(path, body, TestTokens.ADMIN);
     }
 
     private static String json(List<String> values) {

@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import ledger.access.Role;
 import ledger.access.TestTokens;
 import ledger.eventlog.TestMongo;
-import ledger.query.log.BundleVerifier;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,40 +29,18 @@ class LogBundleTest {
 
     private static final String AUDITOR = TestTokens.bearer(Role.AUDITOR);
     private static RunningLedger ledger;
-    private static MongoClient client;
     private static MongoCollection<Document> commits;
 
     @BeforeAll
     static void start() {
         String uri = TestMongo.embedded();
         ledger = new RunningLedger(uri);
-        client = MongoClients.create(uri);
-        commits = client.getDatabase(new com.mongodb.ConnectionString(uri).getDatabase()).getCollection("event_log");
+        commits = ledger.database().getCollection("event_log");
     }
 
     @AfterAll
     static void stop() {
         ledger.close();
-        client.close();
-    }
-
-    record Verified(int status, String out, String err) {
-    }
-
-    static Verified verifyOffline(byte[] bundle, String... options) throws IOException {
-        Path file = Files.createTempFile("bundle", ".ndjson");
-        try {
-            Files.write(file, bundle);
-            String[] args = new String[options.length + 1];
-            args[0] = file.toString();
-            System.arraycopy(options, 0, args, 1, options.length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = BundleVerifier.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Verified(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            Files.delete(file);
-        }
     }
 
     static byte[] gunzip(byte[] gzipped) throws IOException {
@@ -79,9 +50,7 @@ class LogBundleTest {
     }
 
     private static long command(String path, String body, Role role) {
-        RunningLedger.Answer a = ledger.post(path, body, TestTokens.bearer(role));
-        assertThat(a.status()).as(a.body()).isEqualTo(201);
-        return a.json().get("position").asLong();
+        return ledger.stored(path, body, TestTokens.bearer(role));
     }
 
     @Test
@@ -137,12 +106,12 @@ class LogBundleTest {
 
         // offline: the chain, the head, a period's digest, a hash of some position
         String second = RunningLedger.JSON.readTree(lines.get(1)).get("hash").asText();
-        Verified offline = verifyOffline(bundle, "--period", "2015-H2", "--hash", second);
+        OfflineVerification offline = OfflineVerification.of(bundle, "--period", "2015-H2", "--hash", second);
         assertThat(offline.status()).as(offline.err()).isZero();
         assertThat(offline.out()).contains("position  5", "hash      " + head.get("hash").asText(), "2015-H2   " + digest,
                 second + " is the hash at position 2");
-        assertThat(verifyOffline(bundle, "--hash", "sha256:" + "0".repeat(64)).status()).isEqualTo(1);
-        assertThat(verifyOffline(gzipped.body(), "--period", "2015-H2").out()).contains("2015-H2   " + digest);
+        assertThat(OfflineVerification.of(bundle, "--hash", "sha256:" + "0".repeat(64)).status()).isEqualTo(1);
+        assertThat(OfflineVerification.of(gzipped.body(), "--period", "2015-H2").out()).contains("2015-H2   " + digest);
 
         // the ledger's own verification
         JsonNode verification = ledger.getQuery("/api/log/verification", AUDITOR).json();
@@ -164,7 +133,7 @@ class LogBundleTest {
         // a bundle edited in one line (a date in its payload) is refused offline and by the import, naming the line
         byte[] edited = String.join("\n", lines).replace("2016-09-01T00:00:00Z", "2016-09-02T00:00:00Z").concat("\n").getBytes(StandardCharsets.UTF_8);
         assertThat(edited).isNotEqualTo(bundle);
-        Verified refused = verifyOffline(edited);
+        OfflineVerification refused = OfflineVerification.of(edited);
         assertThat(refused.status()).isEqualTo(1);
         assertThat(refused.err()).contains("broken at line 3");
         try (RunningLedger target = RunningLedger.querySideOnly(TestMongo.embedded())) {
@@ -200,7 +169,7 @@ class LogBundleTest {
         JsonNode reportAfter = ledger.getQuery("/api/reports/2015-H2/1/verification", AUDITOR).json();
         assertThat(reportAfter.get("chainValid").asBoolean()).isFalse();
         // exported now, the line of the edited event no longer matches its hash
-        Verified exportedAfter = verifyOffline(ledger.getQueryBytes("/api/log/export").body());
+        OfflineVerification exportedAfter = OfflineVerification.of(ledger.getQueryBytes("/api/log/export").body());
         assertThat(exportedAfter.status()).isEqualTo(1);
         assertThat(exportedAfter.err()).contains("broken at line 3");
     }

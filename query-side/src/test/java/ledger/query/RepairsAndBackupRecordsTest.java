@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,29 +32,24 @@ class RepairsAndBackupRecordsTest {
     private static final String PERIOD = "2015-H2";
     private static String uri;
     private static RunningLedger ledger;
-    private static MongoClient client;
     private static MongoDatabase database;
 
     @BeforeAll
     static void start() {
         uri = TestMongo.embedded();
         ledger = new RunningLedger(uri);
-        client = MongoClients.create(uri);
-        database = client.getDatabase(new com.mongodb.ConnectionString(uri).getDatabase());
+        database = ledger.database();
     }
 
     @AfterAll
     static void stop() {
         ledger.close();
-        client.close();
     }
 
     private static long demand(String id, String receivedAt) {
-        RunningLedger.Answer a = ledger.post("/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"" + receivedAt
+        return ledger.stored("/api/demands", "{\"demandId\":\"" + id + "\",\"receivedAt\":\"" + receivedAt
                 + "\",\"jurisdiction\":\"US\",\"agency\":\"FBI\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"" + id + "@x.org\"]}",
                 TestTokens.bearer(Role.RECORDER));
-        assertThat(a.status()).as(a.body()).isEqualTo(201);
-        return a.json().get("position").asLong();
     }
 
     private static JsonNode publish() {

@@ -1,11 +1,14 @@
 package ledger.query;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import com.mongodb.ConnectionString;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,33 +19,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.zip.GZIPInputStream;
 import ledger.access.TestTokens;
 import ledger.command.CommandSide;
-import ledger.eventlog.FixtureCommands;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Both sides of the ledger started as users start them, in this JVM on free ports, against one MongoDB, and
- * spoken to only through HTTP.
+ * spoken to only through HTTP. Public for the acceptance module's tests (query-side's test-jar).
  */
-final class RunningLedger implements AutoCloseable {
+public final class RunningLedger implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    final ConfigurableApplicationContext commandSide;
-    final ConfigurableApplicationContext querySide;
-    final String commands;
-    final String queries;
+    public final ConfigurableApplicationContext commandSide;
+    public final ConfigurableApplicationContext querySide;
+    public final String commands;
+    public final String queries;
+    private final String mongoUri;
+    private MongoClient client;
 
     /** One token per role (TestTokens), for every ledger these tests start. */
     static final Path TOKENS = TestTokens.file();
 
-    RunningLedger(String mongoUri, String... extraQueryProperties) {
+    public RunningLedger(String mongoUri, String... extraQueryProperties) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         commandSide = CommandSide.application()
                 .run("--server.port=0", "--ledger.mongodb.uri=" + mongoUri, "--ledger.pseudonym.key=test-key",
@@ -53,23 +53,25 @@ final class RunningLedger implements AutoCloseable {
         querySide = startQuerySide(queryProperties);
         commands = "http://127.0.0.1:" + commandSide.getEnvironment().getProperty("local.server.port");
         queries = "http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port");
+        this.mongoUri = mongoUri;
     }
 
-    private RunningLedger(ConfigurableApplicationContext querySide) {
+    private RunningLedger(ConfigurableApplicationContext querySide, String mongoUri) {
         this.commandSide = null;
         this.querySide = querySide;
         this.commands = null;
         this.queries = "http://127.0.0.1:" + querySide.getEnvironment().getProperty("local.server.port");
+        this.mongoUri = mongoUri;
     }
 
     /** A query side alone (where a bundle is imported, say). */
-    static RunningLedger querySideOnly(String mongoUri) {
+    public static RunningLedger querySideOnly(String mongoUri) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         return new RunningLedger(startQuerySide(new ArrayList<>(List.of("--server.port=0", "--ledger.mongodb.uri=" + mongoUri,
-                "--spring.jmx.enabled=false"))));
+                "--spring.jmx.enabled=false"))), mongoUri);
     }
 
-    static ConfigurableApplicationContext startQuerySide(List<String> properties) {
+    public static ConfigurableApplicationContext startQuerySide(List<String> properties) {
         List<String> all = new ArrayList<>(properties);
         if (all.stream().noneMatch(p -> p.startsWith("--ledger.tokens.file="))) {
             all.addAll(List.of(tokensFile(), adminTokenFile()));
@@ -77,16 +79,16 @@ final class RunningLedger implements AutoCloseable {
         return QuerySide.application().run(all.toArray(String[]::new));
     }
 
-    static String tokensFile() {
+    public static String tokensFile() {
         return "--ledger.tokens.file=" + TOKENS;
     }
 
-    static String adminTokenFile() {
+    public static String adminTokenFile() {
         return "--ledger.tokens.admin-token-file=" + TOKENS.resolveSibling("admin.token");
     }
 
-    record Answer(int status, String body, Map<String, List<String>> headers) {
-        JsonNode json() {
+    public record Answer(int status, String body, Map<String, List<String>> headers) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -95,37 +97,37 @@ final class RunningLedger implements AutoCloseable {
         }
     }
 
-    Answer post(String path, String body) {
+    public Answer post(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(commands + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    Answer getQuery(String path) {
+    public Answer getQuery(String path) {
         return send(HttpRequest.newBuilder(URI.create(queries + path)).GET().build());
     }
 
     /** With the given Authorization header value ({@code none}: without one). */
-    Answer post(String path, String body, String authorization) {
+    public Answer post(String path, String body, String authorization) {
         return send(HttpRequest.newBuilder(URI.create(commands + path)).header("Content-Type", "application/json")
                 .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    Answer getQuery(String path, String authorization) {
+    public Answer getQuery(String path, String authorization) {
         return send(HttpRequest.newBuilder(URI.create(queries + path)).header("Authorization", authorization).GET().build());
     }
 
-    Answer postQuery(String path, String authorization) {
+    public Answer postQuery(String path, String authorization) {
         return send(HttpRequest.newBuilder(URI.create(queries + path)).header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** A GET of the query side answered as bytes (an export, gzipped or not), as the admin unless headers say otherwise. */
-    HttpResponse<byte[]> getQueryBytes(String path, String... headers) {
+    public HttpResponse<byte[]> getQueryBytes(String path, String... headers) {
         return sendForBytes(HttpRequest.newBuilder(URI.create(queries + path)).GET(), headers);
     }
 
     /** A POST of a body of bytes to the query side (an import). */
-    Answer postQueryBytes(String path, byte[] body, String... headers) {
+    public Answer postQueryBytes(String path, byte[] body, String... headers) {
         HttpResponse<byte[]> r = sendForBytes(HttpRequest.newBuilder(URI.create(queries + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body)), headers);
         return new Answer(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r.headers().map());
     }
@@ -150,7 +152,7 @@ final class RunningLedger implements AutoCloseable {
     }
 
     /** Sends as the admin, unless the request names its own Authorization (or {@code none}, for no token). */
-    Answer send(HttpRequest request) {
+    public Answer send(HttpRequest request) {
         HttpRequest.Builder signed = HttpRequest.newBuilder(request, (name, value) -> !(name.equalsIgnoreCase("Authorization") && value.equals("none")));
         if (request.headers().firstValue("Authorization").isEmpty()) {
             signed.header("Authorization", TestTokens.ADMIN);
@@ -166,11 +168,26 @@ final class RunningLedger implements AutoCloseable {
         }
     }
 
+    /** A command that must be stored (201), with the Authorization given: answers its position in the log. */
+    public long stored(String path, String body, String authorization) {
+        Answer a = post(path, body, authorization);
+        assertThat(a.status()).as("%s %s: %s", path, body, a.body()).isEqualTo(201);
+        return a.json().get("position").asLong();
+    }
+
+    /** The ledger's database, for a test that reaches behind the API (to damage it, say); its client closes with the ledger. */
+    public synchronized MongoDatabase database() {
+        if (client == null) {
+            client = MongoClients.create(mongoUri);
+        }
+        return client.getDatabase(new ConnectionString(mongoUri).getDatabase());
+    }
+
     /**
      * A command with an Idempotency-Key, sent again if its connection was lost before an answer (a pooled keep-alive
      * connection the server closed as it was reused): the key makes sending it again safe.
      */
-    private Answer keyed(String path, String body, String key) {
+    public Answer keyed(String path, String body, String key) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return send(HttpRequest.newBuilder(URI.create(commands + path)).header("Content-Type", "application/json")
@@ -183,75 +200,14 @@ final class RunningLedger implements AutoCloseable {
         }
     }
 
-    /**
-     * Sends a fixture's operator log through the command API with several clients, each demand's commands in
-     * log order on one client (as the acceptance client does); answers the highest position acknowledged.
-     */
-    long load(String fixture, int clients) throws Exception {
-        List<JsonNode> all = new ArrayList<>();
-        try (InputStream in = new GZIPInputStream(resource(fixture + "/commands.jsonl.gz"));
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (!line.isBlank()) {
-                    all.add(JSON.readTree(line));
-                }
-            }
-        }
-        List<List<Integer>> parts = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            parts.add(new ArrayList<>());
-        }
-        for (int line = 0; line < all.size(); line++) {
-            parts.get(Math.floorMod(all.get(line).get("demandId").asText().hashCode(), clients)).add(line);
-        }
-        String run = fixture + "-" + System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<Long>> results = new ArrayList<>();
-            for (List<Integer> part : parts) {
-                results.add(pool.submit(() -> {
-                    long highest = 0;
-                    for (int line : part) {
-                        JsonNode c = all.get(line);
-                        Answer a = keyed(FixtureCommands.path(c), FixtureCommands.body(c), run + "-" + line);
-                        if (a.status() != 201) {
-                            throw new AssertionError("command " + c + " answered " + a.status() + " " + a.body());
-                        }
-                        highest = Math.max(highest, a.json().get("position").asLong());
-                    }
-                    return highest;
-                }));
-            }
-            long highest = 0;
-            for (Future<Long> f : results) {
-                highest = Math.max(highest, f.get());
-            }
-            return highest;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    static InputStream resource(String name) {
-        InputStream in = RunningLedger.class.getResourceAsStream("/fixtures/" + name);
-        if (in == null) {
-            throw new IllegalArgumentException("no test resource fixtures/" + name);
-        }
-        return in;
-    }
-
-    static String text(String name) throws IOException {
-        try (InputStream in = resource(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     @Override
     public void close() {
         querySide.close();
         if (commandSide != null) {
             commandSide.close();
+        }
+        if (client != null) {
+            client.close();
         }
     }
 

@@ -37,9 +37,7 @@ class TrackingBundleTest {
     }
 
     private static long command(String path, String body, Role role) {
-        RunningLedger.Answer a = ledger.post(path, body, TestTokens.bearer(role));
-        assertThat(a.status()).as(path + " " + a.body()).isEqualTo(201);
-        return a.json().get("position").asLong();
+        return ledger.stored(path, body, TestTokens.bearer(role));
     }
 
     @Test
@@ -81,7 +79,7 @@ class TrackingBundleTest {
 
         JsonNode head = ledger.getQuery("/api/log/head").json();
         assertThat(ledger.getQuery("/api/log/verification").json().get("valid").asBoolean()).isTrue();
-        LogBundleTest.Verified offline = LogBundleTest.verifyOffline(bundle, "--period", "2025-H2");
+        OfflineVerification offline = OfflineVerification.of(bundle, "--period", "2025-H2");
         assertThat(offline.status()).as(offline.err()).isZero();
         assertThat(offline.out()).contains("position  9", "hash      " + head.get("hash").asText());
         // the period's digest recounted from the bundle is the ledger's (the figures' position follows the events that

@@ -1,4 +1,4 @@
-package ledger.command.demand;
+package ledger.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -35,7 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import ledger.access.Role;
 import ledger.access.TestTokens;
-import ledger.command.CommandSide;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.RecordedEvent;
 import ledger.eventlog.TestMongo;
@@ -61,7 +59,6 @@ class IdentityProviderTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final Path TOKENS = TestTokens.file();
     private static final String MONGO = TestMongo.embedded();
 
     private static final RSAKey KEY = newKey("provider-key");
@@ -71,9 +68,7 @@ class IdentityProviderTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ledger.mongodb.uri", () -> MONGO);
-        registry.add("ledger.tokens.file", TOKENS::toString);
-        registry.add("ledger.tokens.admin-token-file", () -> TOKENS.resolveSibling("admin.token").toString());
+        TestProperties.mongoAndTokens(registry, MONGO);
         registry.add("ledger.jwt.issuer-uri", PROVIDER::issuer);
     }
 

@@ -1,4 +1,4 @@
-package ledger.query;
+package ledger.acceptance;
 
 import java.util.ArrayList;
 import java.util.List;

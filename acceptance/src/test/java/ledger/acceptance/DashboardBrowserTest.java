@@ -1,4 +1,4 @@
-package ledger.query;
+package ledger.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,6 +20,7 @@ import java.util.Map;
 import ledger.access.Role;
 import ledger.access.TestTokens;
 import ledger.eventlog.TestMongo;
+import ledger.query.RunningLedger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -80,7 +80,7 @@ class DashboardBrowserTest {
         }
         // a replay slow enough to be watched: the fixture's 3,994 events take about three seconds
         ledger = new RunningLedger(TestMongo.embedded(), "--ledger.query.replay.max-events-per-second=1500");
-        long last = ledger.load(FIXTURE, 8);
+        long last = Fixtures.load(ledger, FIXTURE, 8);
         long tracked = track();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> ledger.getQuery("/api/statistics/" + PERIOD).json().get("position").asLong() >= tracked
@@ -225,7 +225,7 @@ class DashboardBrowserTest {
         assertThat(browser.getCurrentUrl()).doesNotContain("token").doesNotContain(TestTokens.of(Role.AUDITOR)).endsWith("/#period=" + PERIOD);
         assertThat(browser.findElement(By.id("who")).getText()).contains("auditor");
 
-        String expected = RunningLedger.text(FIXTURE + "/expected.csv");
+        String expected = Fixtures.text(FIXTURE + "/expected.csv");
         assertThat(rendered("figures-table")).isEqualTo(asShown(expected));
         assertThat(browser.findElement(By.id("figures-digest")).getText()).isEqualTo(sha256(expected));
         JsonNode figures = ledger.getQuery("/api/statistics/" + PERIOD).json();
@@ -268,16 +268,16 @@ class DashboardBrowserTest {
 
         // by legal process, whole and narrowed to the United States; the national-security report
         ready("legal-process");
-        assertThat(rendered("legal-process-table")).isEqualTo(asShown(RunningLedger.text(FIXTURE + "/expected.legal-process.csv")));
+        assertThat(rendered("legal-process-table")).isEqualTo(asShown(Fixtures.text(FIXTURE + "/expected.legal-process.csv")));
         assertThat(browser.findElement(By.id("legal-process-digest")).getText())
-                .isEqualTo(sha256(RunningLedger.text(FIXTURE + "/expected.legal-process.csv")));
+                .isEqualTo(sha256(Fixtures.text(FIXTURE + "/expected.legal-process.csv")));
         new Select(browser.findElement(By.id("legal-process-jurisdiction"))).selectByValue("US");
-        String us = RunningLedger.text(FIXTURE + "/expected.legal-process-US.csv");
+        String us = Fixtures.text(FIXTURE + "/expected.legal-process-US.csv");
         wait.until(d -> d.findElement(By.id("legal-process-digest")).getText().equals(safeSha256(us)));
         ready("legal-process");
         assertThat(rendered("legal-process-table")).isEqualTo(asShown(us));
         ready("national-security");
-        assertThat(rendered("national-security-table")).isEqualTo(asShown(RunningLedger.text(FIXTURE + "/expected.national-security.csv")));
+        assertThat(rendered("national-security-table")).isEqualTo(asShown(Fixtures.text(FIXTURE + "/expected.national-security.csv")));
 
         assertThat(((Number) script("return window.innerWidth;")).intValue()).isEqualTo(1400);
         fitsItsWidth("1400x1000");
@@ -363,7 +363,7 @@ class DashboardBrowserTest {
 
     private static String textOf(String resource) {
         try {
-            return RunningLedger.text(resource);
+            return Fixtures.text(resource);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,4 +1,4 @@
-package ledger.query;
+package ledger.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import ledger.access.TestTokens;
 import ledger.eventlog.RefusingBackend;
+import ledger.query.RunningLedger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

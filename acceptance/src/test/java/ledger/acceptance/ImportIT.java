@@ -1,13 +1,10 @@
-package ledger.query;
+package ledger.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,13 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,17 +59,7 @@ class ImportIT {
         ledger = new PackagedLedger("import", false);
         ledger.startServer();
         ledger.startSides();
-        List<String> commands = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(RunningLedger.resource(FIXTURE + "/commands.jsonl.gz")), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                ObjectNode command = (ObjectNode) JSON.readTree(line);
-                if (command.get("op").asText().equals("reject") && !command.has("reason")) {
-                    command.put("reason", "OTHER");
-                }
-                commands.add(command.toString());
-            }
-        }
+        List<String> commands = Fixtures.operatorLog(FIXTURE);
         lines = commands.size();
         byte[] text = (String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8);
         gzipped = ledger.logs.resolve("commands.jsonl.gz");
@@ -111,11 +96,11 @@ class ImportIT {
         assertThat(again.summary(4)).as("already stored: what the killed run stored").isGreaterThanOrEqualTo(atKill);
         assertThat(again.summary(5)).as("refused").isZero();
         assertThat(head()).as("the log: one event a line, none twice").isEqualTo(lines);
-        String expected = RunningLedger.text(FIXTURE + "/expected.csv");
+        String expected = Fixtures.text(FIXTURE + "/expected.csv");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> get("/api/statistics/2014-H1.csv").equals(expected));
         assertThat(get("/api/statistics/2014-H1/national-security.csv"))
-                .isEqualTo(RunningLedger.text(FIXTURE + "/expected.national-security.csv"));
+                .isEqualTo(Fixtures.text(FIXTURE + "/expected.national-security.csv"));
     }
 
     @Test

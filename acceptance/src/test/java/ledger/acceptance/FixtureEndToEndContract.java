@@ -1,4 +1,4 @@
-package ledger.query;
+package ledger.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import ledger.query.OfflineVerification;
+import ledger.query.RunningLedger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,7 +38,7 @@ abstract class FixtureEndToEndContract {
         String period = period(fixture);
         Map<String, String> expected = expectedTables(fixture, period);
         try (RunningLedger ledger = new RunningLedger(mongoUri())) {
-            long last = ledger.load(fixture, 8);
+            long last = Fixtures.load(ledger, fixture, 8);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                     .until(() -> ledger.getQuery("/api/statistics/" + period).json().get("position").asLong() >= last);
             assertEveryTable(ledger, expected);
@@ -81,7 +83,7 @@ abstract class FixtureEndToEndContract {
             assertThat(ledger.getQuery("/api/log/verification").json().get("valid").asBoolean()).isTrue();
             java.net.http.HttpResponse<byte[]> bundle = ledger.getQueryBytes("/api/log/export", "Accept-Encoding", "gzip");
             assertThat(bundle.statusCode()).isEqualTo(200);
-            LogBundleTest.Verified offline = LogBundleTest.verifyOffline(bundle.body(), "--period", period, "--hash", head.get("hash").asText());
+            OfflineVerification offline = OfflineVerification.of(bundle.body(), "--period", period, "--hash", head.get("hash").asText());
             assertThat(offline.status()).as(offline.err()).isZero();
             assertThat(offline.out()).contains("position  " + last, "hash      " + head.get("hash").asText(), period + "   " + sha256(expectedCsv));
             if (expected.containsKey(handlingPath)) {
@@ -125,7 +127,7 @@ abstract class FixtureEndToEndContract {
     private static Map<String, String> expectedTables(String fixture, String period) throws IOException, URISyntaxException {
         Map<String, String> tables = new LinkedHashMap<>();
         List<Path> files;
-        try (Stream<Path> listing = Files.list(Path.of(RunningLedger.class.getResource("/fixtures/" + fixture).toURI()))) {
+        try (Stream<Path> listing = Files.list(Path.of(Fixtures.class.getResource("/fixtures/" + fixture).toURI()))) {
             files = listing.filter(p -> p.getFileName().toString().matches("expected.*\\.csv")).sorted().toList();
         }
         for (Path file : files) {
@@ -153,7 +155,7 @@ abstract class FixtureEndToEndContract {
     /** The period the fixture's first demand id starts with ({@code 2014-H1-US-00017}: 2014-H1). */
     private static String period(String fixture) throws IOException {
         try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
-                new java.util.zip.GZIPInputStream(RunningLedger.resource(fixture + "/commands.jsonl.gz")), StandardCharsets.UTF_8))) {
+                new java.util.zip.GZIPInputStream(Fixtures.resource(fixture + "/commands.jsonl.gz")), StandardCharsets.UTF_8))) {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(reader.readLine()).get("demandId").asText().substring(0, 7);
         }
     }

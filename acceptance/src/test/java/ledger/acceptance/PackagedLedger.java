@@ -1,4 +1,4 @@
-package ledger.query;
+package ledger.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,8 +26,9 @@ import ledger.access.TestTokens;
 
 /**
  * The three processes of the embedded default (the embedded MongoDB-compatible server, the command side, the query
- * side), each from its packaged jar as {@code ./run} starts them, on one data folder, their ports fixed across
- * restarts. Their output is in {@code target/<name>}, the data folder in {@code target/<name>/data}.
+ * side), each from its packaged jar as {@code ./run} starts them (the jars the reactor built in their modules'
+ * {@code target}), on one data folder, their ports fixed across restarts. Their output is in {@code target/<name>},
+ * the data folder in {@code target/<name>/data}.
  */
 final class PackagedLedger implements AutoCloseable {
 
@@ -113,7 +114,7 @@ final class PackagedLedger implements AutoCloseable {
         long started = System.nanoTime();
         sideStarts++;
         command = start(concatArgs(FAST_JVM, commandSideJar()), "command-side-" + sideStarts + ".log");
-        query = start(concatArgs(FAST_JVM, jar(Path.of("target"), "query-side-", "-exec.jar")),
+        query = start(concatArgs(FAST_JVM, querySideJar()),
                 "query-side-" + sideStarts + ".log");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(1)).build();
@@ -149,7 +150,7 @@ final class PackagedLedger implements AutoCloseable {
     ToolRun verify(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(FAST_JVM);
-        command.addAll(List.of("-jar", jar(Path.of("target"), "query-side-", "-exec.jar").toString(), "verify"));
+        command.addAll(List.of("-jar", querySideJar().toString(), "verify"));
         command.addAll(List.of(args));
         toolRuns++;
         ProcessBuilder builder = builder(command).redirectErrorStream(true);
@@ -168,7 +169,7 @@ final class PackagedLedger implements AutoCloseable {
     ToolRun queryTool(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(FAST_JVM);
-        command.addAll(List.of("-jar", jar(Path.of("target"), "query-side-", "-exec.jar").toString()));
+        command.addAll(List.of("-jar", querySideJar().toString()));
         command.addAll(List.of(args));
         toolRuns++;
         ProcessBuilder builder = builder(command).redirectErrorStream(true);
@@ -314,6 +315,10 @@ final class PackagedLedger implements AutoCloseable {
 
     private static Path commandSideJar() {
         return jar(Path.of("..", "command-side", "target"), "command-side-", "-exec.jar");
+    }
+
+    private static Path querySideJar() {
+        return jar(Path.of("..", "query-side", "target"), "query-side-", "-exec.jar");
     }
 
     private static List<String> concatArgs(List<String> options, Path jar) {

@@ -1,4 +1,4 @@
-package ledger.query;
+package ledger.acceptance;
 
 import ledger.eventlog.TestMongo;
 

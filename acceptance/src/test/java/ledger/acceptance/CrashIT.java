@@ -1,4 +1,4 @@
-package ledger.query;
+package ledger.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,15 +74,7 @@ class CrashIT {
             ledger.startSides();
 
             String round = "a: all three killed at once";
-            Load a = new Load(ledger.commands(), "a");
-            loads.add(a);
-            try {
-                a.awaitAcknowledged(ledger, ACKNOWLEDGED_BEFORE_KILL);
-                ledger.killAll(); // while the clients are sending
-            } finally {
-                a.stop();
-            }
-            ledger.awaitKilled();
+            Load a = killedUnderLoad(ledger, "a", loads, ledger::killAll);
             System.out.printf("CrashIT [%s]: killed after %d ms of load, %d acknowledged, %d failed%n", round,
                     a.millis(), a.acknowledged.size(), a.failed.size());
             ledger.startServer();
@@ -90,15 +82,7 @@ class CrashIT {
             verify(softly, ledger, a, loads, round);
 
             round = "b: the embedded server killed alone";
-            Load b = new Load(ledger.commands(), "b");
-            loads.add(b);
-            try {
-                b.awaitAcknowledged(ledger, ACKNOWLEDGED_BEFORE_KILL);
-                ledger.killServer(); // while the clients are sending
-            } finally {
-                b.stop();
-            }
-            ledger.awaitKilled();
+            Load b = killedUnderLoad(ledger, "b", loads, ledger::killServer);
             System.out.printf("CrashIT [%s]: killed after %d ms of load, %d acknowledged, %d failed;"
                             + " then the command side is %s, the query side %s%n", round, b.millis(),
                     b.acknowledged.size(), b.failed.size(), ledger.command.isAlive() ? "alive" : "dead",
@@ -119,6 +103,23 @@ class CrashIT {
         System.out.printf("CrashIT: both rounds took %d ms; processes' output in %s%n",
                 (System.nanoTime() - started) / 1_000_000, Path.of("target", "crash").toAbsolutePath());
         softly.assertAll();
+    }
+
+    /**
+     * A load of {@value #CLIENTS} clients (added to {@code loads}) until {@value #ACKNOWLEDGED_BEFORE_KILL} commands are
+     * acknowledged, then {@code kill} while the clients are sending; answers once the processes killed have exited.
+     */
+    private static Load killedUnderLoad(PackagedLedger ledger, String name, List<Load> loads, Runnable kill) throws Exception {
+        Load load = new Load(ledger.commands(), name);
+        loads.add(load);
+        try {
+            load.awaitAcknowledged(ledger, ACKNOWLEDGED_BEFORE_KILL);
+            kill.run();
+        } finally {
+            load.stop();
+        }
+        ledger.awaitKilled();
+        return load;
     }
 
     /**

@@ -1,4 +1,4 @@
-package ledger.command.demand;
+package ledger.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import ledger.access.TestTokens;
-import ledger.command.CommandSide;
 import ledger.eventlog.MongoEventLog;
 import ledger.eventlog.TestMongo;
 import org.junit.jupiter.api.AfterAll;
@@ -45,16 +43,13 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {"spring.config.name=command-side", "ledger.pseudonym.key=test-key", "spring.jmx.enabled=false"})
 class UnreachableProviderTest {
 
-    private static final Path TOKENS = TestTokens.file();
     private static final String MONGO = TestMongo.embedded();
     private static final AtomicBoolean DISCOVERY_UP = new AtomicBoolean(false);
     private static final HttpServer PROVIDER = provider();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ledger.mongodb.uri", () -> MONGO);
-        registry.add("ledger.tokens.file", TOKENS::toString);
-        registry.add("ledger.tokens.admin-token-file", () -> TOKENS.resolveSibling("admin.token").toString());
+        TestProperties.mongoAndTokens(registry, MONGO);
         registry.add("ledger.jwt.issuer-uri", UnreachableProviderTest::issuer);
     }
 

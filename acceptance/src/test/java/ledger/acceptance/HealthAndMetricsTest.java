@@ -1,4 +1,4 @@
-package ledger.query;
+package ledger.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,12 +8,10 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import ledger.access.Role;
 import ledger.access.TestTokens;
-import ledger.command.demand.CommandKind;
+import ledger.query.RunningLedger;
 import ledger.query.projection.FiguresProjection;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
@@ -26,18 +24,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * operations.md's health and metrics, on both sides through HTTP: {@code /actuator/prometheus} for any valid token
- * (401 without), the commands counted per kind and outcome exactly, the log's head, the projection's position and
- * lag (growing while the processor is stopped, back to 0 once it runs), a replay's progress, the usual JVM, HTTP and
- * MongoDB driver metrics; readiness DOWN (503) while the figures' processor is stopped and while MongoDB is gone,
- * liveness UP all along. On a MongoDB server of its own (in-process), which the last test stops.
+ * (401 without), the log's head, the projection's position and lag (growing while the processor is stopped, back to
+ * 0 once it runs), a replay's progress, the usual JVM, HTTP and MongoDB driver metrics; readiness DOWN (503) while the
+ * figures' processor is stopped and while MongoDB is gone, liveness UP all along. On a MongoDB server of its own
+ * (in-process), which the last test stops. The commands counted by kind and outcome: command-side's CommandCountsTest.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthAndMetricsTest {
 
     private static final String AT = "{\"occurredAt\":\"2014-03-09T10:15:00Z\"}";
-    private static final String[] KINDS = {"receive", "subscriber-disclosure", "content-disclosure", "no-data-found", "rejection", "correction",
-            "deadline", "assignment", "non-disclosure-order", "user-notice"};
-    private static final String[] OUTCOMES = {"created", "refused", "conflict", "error"};
 
     private static MongoServer server;
     private static int mongoPort;
@@ -84,65 +79,6 @@ class HealthAndMetricsTest {
 
     @Test
     @Order(2)
-    void commandsAreCountedByKindAndOutcome() {
-        Map<String, Double> before = commandCounts();
-        assertThat(before).as("every kind and outcome registered at start").hasSize(KINDS.length * OUTCOMES.length);
-        assertThat(CommandKind.values()).extracting(CommandKind::tag).as("the command side's kinds, each tagged as operations.md says")
-                .containsExactly(KINDS);
-        Map<String, Integer> sent = new LinkedHashMap<>();
-        String a = "m-1";
-        String b = "m-2";
-        String c = "m-3";
-        send(sent, "receive", "created", "/api/demands", receipt(a, "US"));
-        send(sent, "receive", "created", "/api/demands", receipt(a, "US")); // an idempotent repeat answers as the first time
-        send(sent, "receive", "conflict", "/api/demands", receipt(a, "DE"));
-        send(sent, "receive", "refused", "/api/demands", receipt("m-4", "XX"));
-        send(sent, "receive", "refused", "/api/demands", "{not json");
-        send(sent, "receive", "created", "/api/demands", receipt(b, "US"));
-        send(sent, "receive", "created", "/api/demands", receipt(c, "DE"));
-        send(sent, "subscriber-disclosure", "created", "/api/demands/" + a + "/subscriber-disclosures", AT);
-        send(sent, "subscriber-disclosure", "refused", "/api/demands/m-unknown/subscriber-disclosures", AT);
-        send(sent, "content-disclosure", "created", "/api/demands/" + a + "/content-disclosures", AT);
-        send(sent, "no-data-found", "conflict", "/api/demands/" + a + "/no-data-found", AT);
-        send(sent, "no-data-found", "created", "/api/demands/" + b + "/no-data-found", AT);
-        send(sent, "rejection", "created", "/api/demands/" + c + "/rejection", "{\"occurredAt\":\"2014-03-09T10:15:00Z\",\"reason\":\"OVERBROAD\"}");
-        send(sent, "rejection", "refused", "/api/demands/" + c + "/rejection", "{\"occurredAt\":\"2014-03-09T10:15:00Z\",\"reason\":\"NO\"}");
-        send(sent, "subscriber-disclosure", "conflict", "/api/demands/" + c + "/subscriber-disclosures", AT);
-        send(sent, "correction", "created", "/api/demands/" + a + "/corrections", "{\"agency\":\"DEA\"}", "Idempotency-Key", "k-1");
-        send(sent, "correction", "created", "/api/demands/" + a + "/corrections", "{\"agency\":\"DEA\"}", "Idempotency-Key", "k-1");
-        send(sent, "correction", "refused", "/api/demands/" + a + "/corrections", "{\"agency\":\"ATF\"}", "Idempotency-Key", "k-1");
-        send(sent, "correction", "refused", "/api/demands/" + a + "/corrections", "{}");
-        send(sent, "deadline", "created", "/api/demands/" + a + "/deadline", "{\"dueAt\":\"2014-03-20T00:00:00Z\"}");
-        send(sent, "deadline", "refused", "/api/demands/" + a + "/deadline", "{\"dueAt\":\"2014-03-01T00:00:00Z\"}");
-        send(sent, "assignment", "created", "/api/demands/" + a + "/assignment", "{\"assignee\":\"alice\"}");
-        send(sent, "assignment", "refused", "/api/demands/" + a + "/assignment", "{\"assignee\":\"\"}");
-        send(sent, "non-disclosure-order", "created", "/api/demands/" + a + "/non-disclosure-order",
-                "{\"occurredAt\":\"2014-03-02T10:15:00Z\",\"until\":\"2014-03-10T00:00:00Z\"}");
-        send(sent, "non-disclosure-order", "refused", "/api/demands/" + a + "/non-disclosure-order",
-                "{\"occurredAt\":\"2014-03-02T10:15:00Z\",\"until\":\"2014-03-02T10:15:00Z\"}");
-        send(sent, "user-notice", "conflict", "/api/demands/" + a + "/user-notice", "{\"occurredAt\":\"2014-03-09T12:00:00Z\"}");
-        send(sent, "user-notice", "created", "/api/demands/" + a + "/user-notice", "{\"occurredAt\":\"2014-03-10T00:00:00Z\"}");
-        send(sent, "user-notice", "conflict", "/api/demands/" + a + "/user-notice", "{\"occurredAt\":\"2014-03-11T00:00:00Z\"}");
-        send(sent, "user-notice", "refused", "/api/demands/m-unknown/user-notice", AT);
-        // refused by the access rules: no command, not counted here
-        assertThat(ledger.post("/api/demands", receipt("m-5", "US"), "none").status()).isEqualTo(401);
-        assertThat(ledger.post("/api/demands", receipt("m-5", "US"), TestTokens.bearer(Role.VIEWER)).status()).isEqualTo(403);
-
-        Map<String, Double> after = commandCounts();
-        Map<String, Double> counted = new LinkedHashMap<>();
-        after.forEach((series, value) -> {
-            double delta = value - before.get(series);
-            if (delta != 0) {
-                counted.put(series, delta);
-            }
-        });
-        Map<String, Double> expected = new LinkedHashMap<>();
-        sent.forEach((series, n) -> expected.put(series, (double) n));
-        assertThat(counted).isEqualTo(expected);
-    }
-
-    @Test
-    @Order(3)
     void theHeadThePositionAndTheLagFollowTheLogAndReadinessNeedsTheProcessor() {
         assertThat(ledger.post("/api/demands", receipt("m-7", "GB")).status()).isEqualTo(201);
         long head = headPosition();
@@ -178,7 +114,7 @@ class HealthAndMetricsTest {
     }
 
     @Test
-    @Order(4)
+    @Order(3)
     void aReplaysProgressEndsWithEveryEventProcessed() {
         assertThat(metric(ledger.queries, "ledger_replay_total_events")).as("before any replay").isZero();
         long head = headPosition();
@@ -190,7 +126,7 @@ class HealthAndMetricsTest {
     }
 
     @Test
-    @Order(5)
+    @Order(4)
     void theUsualJvmHttpAndMongoDbMetricsAreThere() {
         String commands = get(ledger.commands + "/actuator/prometheus", TestTokens.ADMIN).body();
         String queries = get(ledger.queries + "/actuator/prometheus", TestTokens.ADMIN).body();
@@ -207,7 +143,7 @@ class HealthAndMetricsTest {
     }
 
     @Test
-    @Order(6)
+    @Order(5)
     void readinessIsDownWhileMongoDbIsGoneAndLivenessStaysUp() {
         server.shutdownNow();
         long stopped = System.nanoTime();
@@ -241,39 +177,9 @@ class HealthAndMetricsTest {
         return ledger.getQuery("/api/log/head").json().get("position").asLong();
     }
 
-    private static void send(Map<String, Integer> sent, String kind, String outcome, String path, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ledger.commands + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        RunningLedger.Answer answer = ledger.send(request.build());
-        int expected = switch (outcome) {
-            case "created" -> 201;
-            case "conflict" -> 409;
-            default -> answer.status();
-        };
-        assertThat(answer.status()).as("%s %s: %s", path, body, answer.body()).isEqualTo(expected);
-        if (outcome.equals("refused")) {
-            assertThat(answer.status()).as(answer.body()).isBetween(400, 499).isNotEqualTo(409);
-        }
-        sent.merge("ledger_commands_total{kind=\"" + kind + "\",outcome=\"" + outcome + "\"}", 1, Integer::sum);
-    }
-
     private static String receipt(String id, String jurisdiction) {
         return "{\"demandId\":\"" + id + "\",\"receivedAt\":\"2014-03-02T10:15:00Z\",\"jurisdiction\":\"" + jurisdiction
                 + "\",\"agency\":\"FBI\",\"legalProcess\":\"SUBPOENA\",\"accounts\":[\"metrics@example.org\"]}";
-    }
-
-    /** Every series of {@code ledger_commands_total}, by its name and labels as written. */
-    private static Map<String, Double> commandCounts() {
-        Map<String, Double> counts = new LinkedHashMap<>();
-        String text = get(ledger.commands + "/actuator/prometheus", TestTokens.bearer(Role.VIEWER)).body();
-        text.lines().filter(l -> l.startsWith("ledger_commands_total{")).forEach(l -> {
-            int space = l.lastIndexOf(' ');
-            counts.put(l.substring(0, space), Double.parseDouble(l.substring(space + 1)));
-        });
-        return counts;
     }
 
     /** A series without labels, as scraped now. */

@@ -1,4 +1,4 @@
-package ledger.query;
+package ledger.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +62,7 @@ class BackupRestoreIT {
         try (PackagedLedger source = new PackagedLedger("backup", false)) {
             source.startServer();
             source.startSides();
-            List<String> commands = commands();
+            List<String> commands = Fixtures.operatorLog(FIXTURE);
             Path first = lines(source.logs.resolve("first.jsonl"), commands.subList(0, BEFORE));
             Path second = lines(source.logs.resolve("second.jsonl"), commands.subList(BEFORE, BEFORE + DURING));
             Process loading = source.startImport("first", Map.of(), first.toString());
@@ -191,21 +189,6 @@ class BackupRestoreIT {
         } catch (java.nio.file.NoSuchFileException e) {
             // not even created
         }
-    }
-
-    private static List<String> commands() throws IOException {
-        List<String> commands = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(RunningLedger.resource(FIXTURE + "/commands.jsonl.gz")), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                ObjectNode command = (ObjectNode) JSON.readTree(line);
-                if (command.get("op").asText().equals("reject") && !command.has("reason")) {
-                    command.put("reason", "OTHER"); // api.md requires it; the fixture predates it
-                }
-                commands.add(command.toString());
-            }
-        }
-        return commands;
     }
 
     private static Path lines(Path file, List<String> lines) throws IOException {
