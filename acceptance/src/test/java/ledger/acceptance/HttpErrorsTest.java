@@ -148,6 +148,15 @@ class HttpErrorsTest {
         }
     }
 
+    /** A path an access rule names but no handler serves is refused as any unknown path, in the same words. */
+    @Test
+    void aNamedPathNothingServesIs404InTheWordsOfAnyUnknownPath() {
+        for (String path : List.of("/nowhere", "/api/statistics/2014-H1/nowhere", "/api/log/nowhere")) {
+            JsonNode json = problem(send("GET", ledger.queries + path, TestTokens.ADMIN, null, null, null), 404);
+            assertThat(json.get("detail").asText()).isEqualTo("nothing is served at " + path);
+        }
+    }
+
     @Test
     void theErrorPathIsNoLongerBootsAndAnswersAsAnyUnknownPath() {
         for (String side : sides) {

@@ -24,7 +24,7 @@ final class ErrorPath implements ErrorController {
     @RequestMapping("${server.error.path:${error.path:/error}}")
     void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // only ever an error dispatch, which sets the status: no access rule names the error path, so no request reaches it
-        int status = (Integer) request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri == null ? request.getRequestURI() : uri.toString();
         if (response.isCommitted()) {
@@ -39,7 +39,7 @@ final class ErrorPath implements ErrorController {
         String detail = switch (status) {
             case 400 -> "the request is malformed";
             case 404 -> ErrorAnswers.nothingAt(path);
-            case 405 -> request.getMethod() + " is not allowed on " + path;
+            case 405 -> request.getMethod() + " is not allowed at " + path;
             case 413 -> "the body is larger than this side accepts";
             default -> ProblemAnswer.title(status);
         };

@@ -243,7 +243,7 @@ final class CommitLayout {
 
     /**
      * How a driver reader takes a commit's numbers, {@code _id} and each event's {@code seq} (null: none): the
-     * ordered read and the scan have always failed, and read an odd {@code seq}, differently.
+     * ordered read and the scan each answer a malformed number, and read an odd {@code seq}, as their callers expect.
      */
     private interface Numbers {
         long first(BsonReader reader);

@@ -2,12 +2,13 @@ package ledger.query;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.util.UUID;
 import ledger.access.AccessConfiguration;
 import ledger.access.AccessRules;
 import ledger.access.Role;
 import ledger.eventlog.EventLogConfiguration;
-import org.springframework.http.HttpMethod;
 import ledger.eventlog.MongoEventLog;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
@@ -17,6 +18,7 @@ import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.http.HttpMethod;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -113,7 +115,7 @@ public class QuerySide {
     @Bean
     TokenStore tokenStore(MongoClient client, MongoDatabase ledgerDatabase, Serializer serializer) {
         return MongoTokenStore.builder()
-                .nodeId(java.lang.management.ManagementFactory.getRuntimeMXBean().getName() + "/" + java.util.UUID.randomUUID())
+                .nodeId(ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID())
                 .mongoTemplate(DefaultMongoTemplate.builder().mongoDatabase(client, ledgerDatabase.getName())
                         .trackingTokensCollectionName("tracking_tokens").build())
                 .serializer(serializer)
