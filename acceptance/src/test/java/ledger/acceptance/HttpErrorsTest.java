@@ -224,6 +224,7 @@ class HttpErrorsTest {
             assertThat(json.get("detail").asText()).contains("1048576 bytes", "1 MiB");
             assertThat(json.get("limit").asLong()).isEqualTo(1048576);
             assertThat(json.get("field").asText()).isEqualTo("body");
+            assertThat(raw.body()).as("the same bytes every time: the fields in one order").endsWith("\"field\":\"body\",\"limit\":1048576}");
         }
         // a body sent in chunks, of no declared length, is refused once read past the limit
         byte[] overLimit = new byte[1536 * 1024];

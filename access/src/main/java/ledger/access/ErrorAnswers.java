@@ -236,8 +236,9 @@ class ErrorAnswers {
             }
             long length = request.getContentLengthLong();
             if (length > limit) {
-                ProblemAnswer.write(response, problem(limit).getStatus(), "Content Too Large", problem(limit).getDetail(), request.getRequestURI(),
-                        Map.of("field", "body", "limit", limit));
+                ProblemDetail tooLarge = problem(limit);
+                ProblemAnswer.write(response, tooLarge.getStatus(), tooLarge.getTitle(), tooLarge.getDetail(), request.getRequestURI(),
+                        tooLarge.getProperties());
                 return;
             }
             // with a declared length, Tomcat reads no more than it
