@@ -120,14 +120,7 @@ class DiskFullTest {
                 assertThat(rows.find(new Document("_id", 1L)).first()).isNotNull();
 
                 Files.delete(filler);
-                long resumed = ++id;
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> WalFixture.codeOf(() -> rows.insertOne(WalFixture.row(resumed))) == 0);
-                acknowledged.add(resumed);
-                for (int i = 0; i < 200; i++) {
-                    rows.insertOne(WalFixture.row(++id));
-                    acknowledged.add(id);
-                }
+                id = WalFixture.writesResume(rows, id, acknowledged, 200, Duration.ofSeconds(10));
             }
             System.out.println("[disk full] " + acknowledged.size() + " writes acknowledged around a full disk; the server said:");
             output.stream().filter(l -> l.contains("disk full") || l.contains("space freed")).forEach(l -> System.out.println("  " + l));

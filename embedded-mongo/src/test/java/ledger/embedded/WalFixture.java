@@ -36,6 +36,24 @@ final class WalFixture {
         }
     }
 
+    /**
+     * Once room is freed: waits (within {@code within}) until a write is accepted again, then writes {@code more}
+     * rows; every row written is added to {@code acknowledged}. Answers the last id written.
+     */
+    static long writesResume(com.mongodb.client.MongoCollection<org.bson.Document> rows, long lastId, java.util.Collection<Long> acknowledged,
+                             int more, java.time.Duration within) {
+        long resumed = lastId + 1;
+        org.awaitility.Awaitility.await().atMost(within).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> codeOf(() -> rows.insertOne(row(resumed))) == 0);
+        acknowledged.add(resumed);
+        long id = resumed;
+        for (int i = 0; i < more; i++) {
+            rows.insertOne(row(++id));
+            acknowledged.add(id);
+        }
+        return id;
+    }
+
     static WriteAheadLog.Options options() {
         return new WriteAheadLog.Options(SEGMENT_BYTES);
     }

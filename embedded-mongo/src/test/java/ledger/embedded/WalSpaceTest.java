@@ -97,14 +97,7 @@ class WalSpaceTest {
             assertThat(rows.countDocuments()).isEqualTo(acknowledged.size());
 
             allocationFails.set(false);
-            long resumed = ++id;
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> WalFixture.codeOf(() -> rows.insertOne(WalFixture.row(resumed))) == 0);
-            acknowledged.add(resumed);
-            for (int i = 0; i < 100; i++) {
-                rows.insertOne(WalFixture.row(++id));
-                acknowledged.add(id);
-            }
+            id = WalFixture.writesResume(rows, id, acknowledged, 100, Duration.ofSeconds(5));
         } finally {
             embedded.stop();
         }
