@@ -110,6 +110,17 @@ final class WalFixture {
         Files.write(file, bytes);
     }
 
+    /** The ids of the rows a fresh server on {@code dataDir} finds: what the folder holds after a restart. */
+    static List<Long> rowsAfterRestart(Path dataDir, long segmentBytes) {
+        EmbeddedMongo restarted = EmbeddedMongo.start(dataDir, "127.0.0.1", 0, new WriteAheadLog.Options(segmentBytes));
+        try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(
+                "mongodb://127.0.0.1:" + restarted.address().getPort())) {
+            return ids(client.getDatabase(DATABASE).getCollection("rows").find().into(new ArrayList<>()));
+        } finally {
+            restarted.stop();
+        }
+    }
+
     static List<Long> ids(Iterable<org.bson.Document> documents) {
         List<Long> ids = new ArrayList<>();
         for (org.bson.Document d : documents) {
