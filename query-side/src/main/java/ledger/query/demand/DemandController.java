@@ -147,9 +147,7 @@ class DemandController {
             keys.add(DemandDirectory.periodKey(p));
         }
         if (jurisdiction != null) {
-            if (!Jurisdiction.isKnown(jurisdiction)) {
-                throw invalid("jurisdiction", "'" + jurisdiction + "' is not an ISO 3166-1 alpha-2 code in upper case");
-            }
+            knownJurisdiction(jurisdiction);
             all = all.and(d -> d.jurisdiction().equals(jurisdiction));
             keys.add(DemandDirectory.jurisdictionKey(jurisdiction));
         }
@@ -227,6 +225,13 @@ class DemandController {
             return parser.apply(text);
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw invalid(field, field + " '" + text + "' must be " + expected);
+        }
+    }
+
+    /** Refuses a jurisdiction filter that names no ISO 3166-1 alpha-2 code. */
+    static void knownJurisdiction(String jurisdiction) {
+        if (!Jurisdiction.isKnown(jurisdiction)) {
+            throw invalid("jurisdiction", "'" + jurisdiction + "' is not an ISO 3166-1 alpha-2 code in upper case");
         }
     }
 

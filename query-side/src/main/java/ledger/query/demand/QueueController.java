@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.NavigableSet;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
-import ledger.events.Jurisdiction;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,8 +38,8 @@ class QueueController {
                                      @RequestParam(name = "overdue", required = false) String overdue,
                                      @RequestParam(name = "limit", required = false) String limit,
                                      @RequestParam(name = "after", required = false) String after) {
-        if (jurisdiction != null && !Jurisdiction.isKnown(jurisdiction)) {
-            throw DemandController.invalid("jurisdiction", "'" + jurisdiction + "' is not an ISO 3166-1 alpha-2 code in upper case");
+        if (jurisdiction != null) {
+            DemandController.knownJurisdiction(jurisdiction);
         }
         if (overdue != null && !overdue.equals("true") && !overdue.equals("false")) {
             throw DemandController.invalid("overdue", "overdue must be true or false");

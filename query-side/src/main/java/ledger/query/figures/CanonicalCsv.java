@@ -37,7 +37,8 @@ final class CanonicalCsv {
                 .append(text(row.noDataFoundPct())).append(',').append(text(row.rejectedPct())).append('\n');
     }
 
-    private static String text(BigDecimal percent) {
+    /** A percentage as the CSVs print it: two decimals, empty where there is none. */
+    static String text(BigDecimal percent) {
         return percent == null ? "" : percent.toPlainString();
     }
 

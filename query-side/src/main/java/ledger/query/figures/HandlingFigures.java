@@ -1,6 +1,5 @@
 package ledger.query.figures;
 
-import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -33,10 +32,6 @@ public record HandlingFigures(Period period, List<HandlingRow> rows, HandlingRow
         csv.append(r.label()).append(',').append(r.requests()).append(',').append(r.withDeadline()).append(',').append(r.onTime())
                 .append(',').append(r.late()).append(',').append(r.open()).append(',').append(median == null ? "" : median.toString())
                 .append(',').append(r.nonDisclosureOrders()).append(',').append(r.usersNotified()).append(',')
-                .append(text(r.onTimePct())).append(',').append(text(r.nonDisclosurePct())).append('\n');
-    }
-
-    private static String text(BigDecimal percent) {
-        return percent == null ? "" : percent.toPlainString();
+                .append(CanonicalCsv.text(r.onTimePct())).append(',').append(CanonicalCsv.text(r.nonDisclosurePct())).append('\n');
     }
 }

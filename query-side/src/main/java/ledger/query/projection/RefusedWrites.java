@@ -81,93 +81,69 @@ class RefusedWrites {
             this.store = store;
         }
 
-        private RuntimeException reported(RuntimeException e) {
-            StoreHealth health = store.getIfAvailable();
-            if (health != null) {
-                health.report(e);
+        /** The token store's answer; a failure is reported to the store's health as it passes. */
+        private <T> T reporting(java.util.function.Supplier<T> call) {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                StoreHealth health = store.getIfAvailable();
+                if (health != null) {
+                    health.report(e);
+                }
+                throw e;
             }
-            return e;
+        }
+
+        private void reporting(Runnable call) {
+            reporting(() -> {
+                call.run();
+                return null;
+            });
         }
 
         @Override
         public void initializeTokenSegments(String processorName, int segmentCount) {
-            try {
-                tokens.initializeTokenSegments(processorName, segmentCount);
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            reporting(() -> tokens.initializeTokenSegments(processorName, segmentCount));
         }
 
         @Override
         public void initializeTokenSegments(String processorName, int segmentCount, TrackingToken initialToken) {
-            try {
-                tokens.initializeTokenSegments(processorName, segmentCount, initialToken);
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            reporting(() -> tokens.initializeTokenSegments(processorName, segmentCount, initialToken));
         }
 
         @Override
         public void storeToken(TrackingToken token, String processorName, int segment) {
-            try {
-                tokens.storeToken(token, processorName, segment);
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            reporting(() -> tokens.storeToken(token, processorName, segment));
         }
 
         @Override
         public TrackingToken fetchToken(String processorName, int segment) {
-            try {
-                return tokens.fetchToken(processorName, segment);
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            return reporting(() -> tokens.fetchToken(processorName, segment));
         }
 
         @Override
         public TrackingToken fetchToken(String processorName, Segment segment) throws UnableToClaimTokenException {
-            try {
-                return tokens.fetchToken(processorName, segment);
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            return reporting(() -> tokens.fetchToken(processorName, segment));
         }
 
         @Override
         public void extendClaim(String processorName, int segment) {
-            try {
-                tokens.extendClaim(processorName, segment);
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            reporting(() -> tokens.extendClaim(processorName, segment));
         }
 
         @Override
         public void releaseClaim(String processorName, int segment) {
-            try {
-                tokens.releaseClaim(processorName, segment);
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            reporting(() -> tokens.releaseClaim(processorName, segment));
         }
 
         @Override
         public void initializeSegment(TrackingToken token, String processorName, int segment) {
-            try {
-                tokens.initializeSegment(token, processorName, segment);
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            reporting(() -> tokens.initializeSegment(token, processorName, segment));
         }
 
         @Override
         public void deleteToken(String processorName, int segment) {
-            try {
-                tokens.deleteToken(processorName, segment);
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            reporting(() -> tokens.deleteToken(processorName, segment));
         }
 
         @Override
@@ -187,11 +163,7 @@ class RefusedWrites {
 
         @Override
         public Optional<String> retrieveStorageIdentifier() {
-            try {
-                return tokens.retrieveStorageIdentifier();
-            } catch (RuntimeException e) {
-                throw reported(e);
-            }
+            return reporting(() -> tokens.retrieveStorageIdentifier());
         }
     }
 }
