@@ -120,10 +120,7 @@ final class CommitLayout {
                 .append(REVISION, e.revision()).append(PAYLOAD, e.payloadJson()).append(META, e.metaDataJson())
                 .append(AGGREGATE_TYPE, e.aggregateType()).append(AGGREGATE, e.aggregateId()).append(SEQUENCE, e.sequence())
                 .append(HASH, new Binary(e.hash()));
-        return new Document(ID, e.position()).append(SIZE, 1)
-                .append(STREAM, e.aggregateId() != null ? streamKey(e.aggregateId(), e.sequence()) : unused(e.position()))
-                .append(IDEM, unused(e.position()))
-                .append(EVENTS, List.of(entry));
+        return commit(e.position(), List.of(entry), e.aggregateId() != null ? streamKey(e.aggregateId(), e.sequence()) : null, null, null);
     }
 
     // ---------------------------------------------------------------- reading a Document
