@@ -110,9 +110,10 @@ final class BundleInsert {
      * covers (the reader's).
      */
     private StoredEvent stored(BundleRecord record) throws BundleBroken {
+        Object read = events.event(record);
         SerializedObject<String> payload;
         try {
-            payload = serializer.serialize(events.event(record.type(), record.payload()), String.class);
+            payload = serializer.serialize(read, String.class);
         } catch (IllegalArgumentException e) {
             throw new BundleBroken(record.line(), e.getMessage());
         }

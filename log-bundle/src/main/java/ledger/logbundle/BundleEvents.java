@@ -63,6 +63,15 @@ public final class BundleEvents {
         }
     }
 
+    /** The event of a bundle's record; a record whose payload is not its event breaks the bundle at its line. */
+    public Object event(BundleRecord record) throws BundleBroken {
+        try {
+            return event(record.type(), record.payload());
+        } catch (IllegalArgumentException e) {
+            throw new BundleBroken(record.line(), e.getMessage());
+        }
+    }
+
     private static String message(Exception e) {
         return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     }

@@ -55,11 +55,7 @@ final class BundleCheck {
         try (InputStream in = Files.newInputStream(bundle); BundleReader reader = new BundleReader(in)) {
             BundleRecord record;
             while ((record = reader.next()) != null) {
-                try {
-                    recount.apply(record.demandId(), events.event(record.type(), record.payload()));
-                } catch (IllegalArgumentException e) {
-                    throw new UnreadableEvent(record.line(), e.getMessage());
-                }
+                recount.apply(record.demandId(), events.event(record));
                 for (Document report : pinned.getOrDefault(record.position(), List.of())) {
                     Object logHash = report.get("logHash");
                     if (logHash != null && !logHash.equals(LogRecord.text(record.hash())) && !BackupRecords.droppedByRepair(report, known)) {
@@ -78,8 +74,6 @@ final class BundleCheck {
             }
         } catch (BundleBroken e) {
             throw new Stop(FAILED, bundle + " is broken at line " + e.line() + ": " + e.reason());
-        } catch (UnreadableEvent e) {
-            throw new Stop(FAILED, bundle + " is broken at line " + e.line + ": " + e.getMessage());
         }
         Map<Period, String> digests = new TreeMap<>();
         for (Period period : new TreeSet<>(recount.demands().values().stream().map(DemandState::period).toList())) {
@@ -95,14 +89,5 @@ final class BundleCheck {
             summaries.add(s);
         }
         return new Checked(digests, summaries, repairs.size());
-    }
-
-    private static final class UnreadableEvent extends Exception {
-        final long line;
-
-        UnreadableEvent(long line, String message) {
-            super(message, null, false, false);
-            this.line = line;
-        }
     }
 }

@@ -76,11 +76,7 @@ public final class BundleVerifier {
                 if (wanted != null && foundAt < 0 && Arrays.equals(wanted, record.hash())) {
                     foundAt = record.position();
                 }
-                try {
-                    recount.apply(record.demandId(), events.event(record.type(), record.payload()));
-                } catch (IllegalArgumentException e) {
-                    throw new BundleBroken(record.line(), e.getMessage());
-                }
+                recount.apply(record.demandId(), events.event(record));
             }
             if (reader.position() == 0) {
                 err.println("verify: " + bundle + " holds no event");
