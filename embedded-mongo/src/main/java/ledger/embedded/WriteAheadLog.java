@@ -83,6 +83,8 @@ final class WriteAheadLog implements AutoCloseable {
     private static final long CHECKPOINT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long CHECKPOINT_AT_BYTES = 64L << 20;
     private static final long RETRY_MILLIS = 1000;
+    /** How a write that found the disk full says it is held up (until the write goes through). */
+    private static final String SEGMENT_WRITE_BLOCKED = "cannot write the write-ahead log segment ";
     private static final long IDLE_BEFORE_COMPACTING_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long SLOW_CHECKPOINT_MILLIS = 50;
     private static final int BATCH_BYTES = 1 << 16;
@@ -260,12 +262,17 @@ final class WriteAheadLog implements AutoCloseable {
     /** Under the monitor: a refusal for want of space, said once when refusals begin. */
     private StoreRefusal refuse(String reason) {
         refusedWrites++;
+        startRefusing(reason);
+        return StoreRefusal.diskFull(reason);
+    }
+
+    /** Writes are refused from now on until space is freed; said once, when refusals begin. */
+    private void startRefusing(String reason) {
         if (!refusing) {
             refusing = true;
             refusedSince = System.nanoTime();
             log.warn("disk full: {}; writes are refused (14031) until space is freed, reads go on", reason);
         }
-        return StoreRefusal.diskFull(reason);
     }
 
     /**
@@ -471,7 +478,7 @@ final class WriteAheadLog implements AutoCloseable {
                     throw new UncheckedIOException("cannot write the write-ahead log segment " + currentPath.getFileName(), e);
                 }
                 synchronized (monitor) {
-                    blocked = "cannot write the write-ahead log segment " + currentPath.getFileName() + " (" + e.getMessage() + ")";
+                    blocked = SEGMENT_WRITE_BLOCKED + currentPath.getFileName() + " (" + e.getMessage() + ")";
                     waitOnMonitor(RETRY_MILLIS);
                     if (halted != null || closed || stopping) {
                         throw new IllegalStateException("stopped while the disk is full: the log keeps what was synced", e);
@@ -479,11 +486,7 @@ final class WriteAheadLog implements AutoCloseable {
                 }
             }
         }
-        synchronized (monitor) {
-            if (blocked != null && blocked.startsWith("cannot write the write-ahead log")) {
-                blocked = null;
-            }
-        }
+        unblock(SEGMENT_WRITE_BLOCKED);
         position += to - from;
         bytesSinceCheckpoint += to - from;
     }
@@ -725,9 +728,7 @@ final class WriteAheadLog implements AutoCloseable {
             // no room for a segment: the server starts, refusing writes until the allocator makes one
             allocationFailure = "cannot allocate a write-ahead log segment (" + segments.segmentBytes() + " bytes) in "
                     + segments.dir() + ": " + e.getMessage();
-            refusing = true;
-            refusedSince = System.nanoTime();
-            log.warn("disk full: {}; writes are refused (14031) until space is freed, reads go on", allocationFailure);
+            startRefusing(allocationFailure);
             current = null;
             room = 0;
         }
