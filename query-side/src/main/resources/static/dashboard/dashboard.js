@@ -873,8 +873,7 @@
       return;
     }
     const rows = answer.body.demands.map((d) => el('tr', {'data-demand': d.demandId},
-      el('th', {scope: 'row'}, el('button', {type: 'button', class: 'link', text: d.demandId,
-        'aria-label': 'Open the history of ' + d.demandId, onclick: () => openDemand(d.demandId)})),
+      el('th', {scope: 'row'}, demandButton(d.demandId)),
       el('td', null, when(d.receivedAt)),
       el('td', null, jurisdictionLabel(d.jurisdiction)),
       el('td', {text: LEGAL_PROCESSES[d.legalProcess] || d.legalProcess}),
