@@ -43,8 +43,9 @@ final class ExceptionAnswers extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode status, WebRequest request) {
         HttpServletRequest http = ((ServletWebRequest) request).getRequest();
-        if (ErrorAnswers.BodyLimit.tooLarge(ex) != null) {
-            ProblemDetail problem = ErrorAnswers.BodyLimit.problem(ErrorAnswers.BodyLimit.tooLarge(ex).limit);
+        ErrorAnswers.BodyLimit.TooLarge tooLarge = ErrorAnswers.BodyLimit.tooLarge(ex);
+        if (tooLarge != null) {
+            ProblemDetail problem = ErrorAnswers.BodyLimit.problem(tooLarge.limit);
             return super.handleExceptionInternal(ex, problem, headers, HttpStatus.PAYLOAD_TOO_LARGE, request);
         }
         if (body == null && ex instanceof ErrorResponse answer) {
